@@ -1,0 +1,50 @@
+# The two set-up commands: `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MO := translations/es/LC_MESSAGES/messages.mo
+PO := translations/es/LC_MESSAGES/messages.po
+POT := translations/messages.pot
+
+.PHONY: install run test check lint translations clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+$(MO): $(PO) $(INSTALLED)
+	$(BIN)/pybabel compile --domain messages --directory translations --statistics 2>&1 | grep -v '^compiling'
+
+install: $(INSTALLED) node_modules/.installed $(MO)
+
+## Serve the guide on http://127.0.0.1:5000
+run: $(INSTALLED) $(MO)
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
+test: install
+	$(BIN)/python -m pytest
+
+## Check rules.yaml: every problem as rules.yaml:LINE: message
+check: $(INSTALLED)
+	$(BIN)/flask --app app guide check
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check guide tests app.py
+	$(BIN)/ruff format --check guide tests app.py
+
+## Extract every string (code, templates, rules.yaml), update the Spanish catalog, compile it
+translations: $(INSTALLED)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --add-comments TRANSLATORS: \
+		--no-wrap --sort-by-file --project lotus-guide --output-file $(POT) .
+	$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching
+	$(BIN)/pybabel compile --domain messages --directory translations --statistics
+
+clean:
+	rm -rf $(VENV) node_modules $(MO)

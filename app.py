@@ -1,0 +1,3 @@
+from guide import create_app
+
+app = create_app()

@@ -1,0 +1,45 @@
+"""The guide: cosmetic or reconstructive? A bilingual questionnaire for Lotus Med Group."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: safe defaults, then FLASK_* and GUIDE_RULES from the environment, then `config`.
+
+    Refuses to start (RuleTableError, a SystemExit listing every problem) on a broken rule table.
+    """
+    app = Flask(__name__, root_path=str(ROOT))
+    app.config.from_mapping(
+        SECRET_KEY=secrets.token_hex(32),
+        GUIDE_RULES=None,
+        LANGUAGES=("en", "es"),
+        BABEL_DEFAULT_LOCALE="en",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=1),
+        WTF_CSRF_TIME_LIMIT=3600,
+    )
+    app.config.from_prefixed_env()
+    if os.environ.get("GUIDE_RULES"):
+        app.config["GUIDE_RULES"] = os.environ["GUIDE_RULES"]
+    if config:
+        app.config.from_mapping(config)
+
+    from guide import api, locale, rules, security
+
+    rules.init_app(app)
+    locale.init_app(app)
+    security.init_app(app)
+    api.init_app(app)
+    return app

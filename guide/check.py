@@ -1,0 +1,202 @@
+"""The verifier: everything that can be wrong in a rule table, found before a patient sees it.
+
+The answer space is finite, so the rules are checked exhaustively, combination by
+combination. Hit policy "any, first reported": rules that apply to the same answers must
+agree on the category; the first of them in the file reports. Every problem is one line,
+`file:LINE: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from guide.engine import Answers, Engine, combinations, matches
+from guide.table import (
+    CATEGORY_IDS,
+    QUESTION_IDS,
+    UNSPECIFIED,
+    UNSURE,
+    Loc,
+    RuleTableError,
+    Source,
+    Table,
+    load_table,
+)
+
+
+def load_checked(path: str | os.PathLike[str]) -> tuple[Table, Source]:
+    """Load a table and check it all; raise `RuleTableError` listing every problem."""
+    table, source = load_table(path)
+    problems = check(table, source)
+    if problems:
+        raise RuleTableError(problems)
+    return table, source
+
+
+def check(table: Table, source: Source) -> list[str]:
+    """Return every problem of a schema-valid table, in file order."""
+    found: list[tuple[Loc, str]] = []
+    found += _structure(table)
+    if not found:
+        found += _references(table)
+    if not found:
+        found += _coverage(table)
+    return [source.problem(loc, message) for loc, message in sorted(found, key=lambda p: source.line(p[0]))]
+
+
+def _duplicates(items, loc: Loc, what: str) -> list[tuple[Loc, str]]:
+    counts = Counter(item.id for item in items)
+    seen: set[str] = set()
+    problems = []
+    for index, item in enumerate(items):
+        if counts[item.id] > 1 and item.id in seen:
+            problems.append((loc + (index, "id"), f'{what} id "{item.id}" is used more than once'))
+        seen.add(item.id)
+    return problems
+
+
+def _structure(table: Table) -> list[tuple[Loc, str]]:
+    """Duplicate ids, and the questions and categories the public contract requires."""
+    problems = _duplicates(table.questions, ("questions",), "question")
+    problems += _duplicates(table.categories, ("categories",), "category")
+    problems += _duplicates(table.procedures, ("procedures",), "procedure")
+    problems += _duplicates(table.rules, ("rules",), "rule")
+    for index, question in enumerate(table.questions):
+        problems += _duplicates(question.choices, ("questions", index, "choices"), f'question "{question.id}": answer')
+    have = {q.id for q in table.questions}
+    for missing in [q for q in QUESTION_IDS if q not in have]:
+        problems.append((("questions",), f'question "{missing}" is missing'))
+    for index, question in enumerate(table.questions):
+        if question.id not in QUESTION_IDS:
+            problems.append((("questions", index, "id"), f'unknown question "{question.id}"; expected one of {", ".join(QUESTION_IDS)}'))
+    have = {c.id for c in table.categories}
+    for missing in [c for c in CATEGORY_IDS if c not in have]:
+        problems.append((("categories",), f'category "{missing}" is missing'))
+    if "en" not in table.clinic.languages:
+        problems.append((("clinic", "languages"), 'languages must include "en", the language of this file'))
+    return problems
+
+
+def _known(table: Table, loc: Loc, owner: str, question_id: str, codes: list[str]) -> list[tuple[Loc, str]]:
+    """Report answer codes that the question does not have."""
+    question = next((q for q in table.questions if q.id == question_id), None)
+    if question is None:
+        return []
+    return [
+        (loc + (index,), f'{owner} names unknown answer "{code}" for question "{question_id}"')
+        for index, code in enumerate(codes)
+        if code not in question.codes
+    ]
+
+
+def _references(table: Table) -> list[tuple[Loc, str]]:
+    """Every name that points elsewhere in the table must exist there."""
+    problems: list[tuple[Loc, str]] = []
+    questions = {q.id for q in table.questions}
+    for index, question in enumerate(table.questions):
+        if question.default is not None and question.default not in question.codes:
+            problems.append((("questions", index, "default"), f'question "{question.id}": default "{question.default}" is not one of its answers'))
+    for index, rule in enumerate(table.rules):
+        owner = f'rule "{rule.id}"'
+        for question_id, codes in rule.when.items():
+            loc = ("rules", index, "when", question_id)
+            if question_id not in questions:
+                problems.append((loc, f'{owner} names unknown question "{question_id}"'))
+            problems += _known(table, loc, owner, question_id, codes)
+    for index, procedure in enumerate(table.procedures):
+        owner = f'procedure "{procedure.id}"'
+        loc = ("procedures", index)
+        problems += _known(table, loc + ("areas",), owner, "area", procedure.areas)
+        problems += _known(table, loc + ("causes",), owner, "cause", procedure.causes)
+        problems += _known(table, loc + ("common_for",), owner, "gender", procedure.common_for)
+        if procedure.only_for is not None:
+            problems += [(loc + ("only_for",), m) for _, m in _known(table, loc, owner, "gender", [procedure.only_for])]
+            if procedure.only_for in (UNSPECIFIED, UNSURE):
+                problems.append((loc + ("only_for",), f'{owner}: "only_for" must name a sex, not "{procedure.only_for}"'))
+        if UNSURE in procedure.areas:
+            problems.append((loc + ("areas",), f'{owner}: "{UNSURE}" is not an area; list the procedure under "causes" instead'))
+    for index, question_id in enumerate(table.what_if):
+        if question_id not in questions:
+            problems.append((("what_if", index), f'"what_if" names unknown question "{question_id}"'))
+        elif not any(choice.what_if for q in table.questions if q.id == question_id for choice in q.choices):
+            problems.append((("what_if", index), f'"what_if" names question "{question_id}", but none of its answers has a "what_if" text'))
+    for index, category in enumerate(table.categories):
+        if len(set(category.offer)) != len(category.offer):
+            problems.append((("categories", index, "offer"), f'category "{category.id}": "offer" lists a kind twice'))
+    return problems
+
+
+def describe(table: Table, cube: dict[str, frozenset[str]]) -> str:
+    """Describe a set of answers, e.g. `goal=appearance, cause=unsure or none (any gender)`."""
+    named, free = [], []
+    for question_id in QUESTION_IDS:
+        question = table.question(question_id)
+        codes = cube.get(question_id, frozenset(question.codes))
+        if set(codes) == set(question.codes):
+            free.append(question_id)
+        else:
+            named.append(f"{question_id}={' or '.join(c for c in question.codes if c in codes)}")
+    text = ", ".join(named) or "every answer"
+    return f"{text} (any {', any '.join(free)})" if free and named else text
+
+
+def _cubes(table: Table, answers: set[Answers]) -> list[dict[str, frozenset[str]]]:
+    """Group combinations into few blocks of the form question in {codes}, for reporting."""
+    cubes = {tuple(frozenset([code]) for code in combo) for combo in answers}
+    merged = True
+    while merged:
+        merged = False
+        for a in sorted(cubes, key=str):
+            for b in sorted(cubes, key=str):
+                differ = [i for i in range(len(QUESTION_IDS)) if a[i] != b[i]]
+                if a != b and len(differ) == 1:
+                    i = differ[0]
+                    cubes -= {a, b}
+                    cubes.add(a[:i] + (a[i] | b[i],) + a[i + 1 :])
+                    merged = True
+                    break
+            if merged:
+                break
+    return [dict(zip(QUESTION_IDS, cube, strict=True)) for cube in sorted(cubes, key=str)]
+
+
+def _coverage(table: Table) -> list[tuple[Loc, str]]:
+    """Gaps, conflicting overlaps, rules that never report, procedures never listed."""
+    problems: list[tuple[Loc, str]] = []
+    everything = list(combinations(table))
+    applies = [{combo for combo in everything if matches(rule, combo)} for rule in table.rules]
+    reported: set[Answers] = set()
+    for index, rule in enumerate(table.rules):
+        loc = ("rules", index)
+        owner = f'rule "{rule.id}"'
+        if not applies[index]:
+            problems.append((loc, f"{owner} can never apply: its \"when\" leaves no possible answers"))
+            continue
+        for earlier in range(index):
+            other = table.rules[earlier]
+            overlap = applies[index] & applies[earlier]
+            if overlap and other.category != rule.category:
+                problems.append(
+                    (loc, f'{owner} ({rule.category}) disagrees with rule "{other.id}" ({other.category}) on '
+                     + "; ".join(describe(table, cube) for cube in _cubes(table, overlap)))
+                )
+        if applies[index] <= reported:
+            problems.append((loc, f"{owner} never reports: every answer it applies to is decided by a rule above it"))
+        reported |= applies[index]
+    gaps = set(everything) - reported
+    for cube in _cubes(table, gaps):
+        problems.append((("rules",), f"no rule decides {describe(table, cube)}"))
+    if not problems:
+        engine = Engine(table)
+        listed = {p.id for combo in everything for p in engine.decide(combo).procedures}
+        for index, procedure in enumerate(table.procedures):
+            if procedure.id not in listed:
+                problems.append((("procedures", index), f'procedure "{procedure.id}" is never listed: no answers lead to it'))
+    return problems
+
+
+def default_rules_path() -> Path:
+    """The rule table in use: `GUIDE_RULES`, or rules.yaml at the project's root."""
+    return Path(os.environ.get("GUIDE_RULES") or Path(__file__).resolve().parent.parent / "rules.yaml")

@@ -1,0 +1,34 @@
+"""A Babel extractor for rules.yaml: every text of the rule table, at its real line.
+
+babel.cfg maps `rules.yaml` to it, so `pybabel extract` catalogs the table's texts
+with translator comments saying where each one is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+from guide.table import iter_texts, parse, validate
+
+#: What translators are told about a field, by its name.
+NOTES = {
+    "what_if": 'Completes the sentence "Had %(condition)s, it would most likely have been %(category)s."',
+    "desk_label": "A question the front desk reads, about the caller (third person).",
+    "desk_script": "A line the front desk reads aloud to the caller.",
+    "short": "A short name for the question, in the list of answers.",
+    "error": "An error message shown when the question was not answered.",
+    "call_to_action": "The clinic's own tagline, shown next to its phone number.",
+}
+
+
+def extract_rules(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+    """Yield `(line, None, text, comments)` for every translatable text of a rule table."""
+    name = options.get("name", getattr(fileobj, "name", "rules.yaml"))
+    data, source = parse(fileobj.read().decode("utf-8"), str(name))
+    table = validate(data, source)
+    for loc, text in iter_texts(table):
+        field = next(step for step in reversed(loc) if isinstance(step, str))
+        where = ".".join(str(step) for step in loc)
+        comments = [f"rules.yaml {where}"] + ([NOTES[field]] if field in NOTES else [])
+        yield source.line(loc), None, text, comments

@@ -1,0 +1,138 @@
+"""The JSON API: the contract, both languages, and bad input that never yields a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from guide.engine import combinations
+
+QUESTIONS = ("goal", "cause", "gender", "area")
+
+
+def assess(client, body, **kwargs):
+    return client.post("/api/v1/assess", json=body, **kwargs)
+
+
+def test_questions_list_the_codes_in_english(client):
+    response = client.get("/api/v1/questions")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["lang"] == "en"
+    assert [q["id"] for q in data["questions"]] == list(QUESTIONS)
+    goal = data["questions"][0]
+    assert goal["label"] == "What would you like the surgery to achieve?"
+    assert [c["id"] for c in goal["choices"]] == ["appearance", "function", "unsure"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "label"),
+    [
+        ({"query_string": {"lang": "es"}}, "¿Qué le gustaría lograr con la cirugía?"),
+        ({"headers": {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}}, "¿Qué le gustaría lograr con la cirugía?"),
+        ({"headers": {"Accept-Language": "fr"}}, "What would you like the surgery to achieve?"),
+        ({"query_string": {"lang": "xx"}, "headers": {"Accept-Language": "es"}}, "¿Qué le gustaría lograr con la cirugía?"),
+    ],
+)
+def test_the_language_comes_from_the_query_or_accept_language(client, kwargs, label):
+    data = client.get("/api/v1/questions", **kwargs).get_json()
+    assert data["questions"][0]["label"] == label
+
+
+def test_assess_answers_per_the_contract(client):
+    response = assess(client, {"goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert set(data) == {"category", "procedures", "reasons", "rule", "consultation"}
+    assert data["category"] == "reconstructive"
+    assert data["rule"] == "injury"
+    assert data["procedures"] == []
+    assert data["reasons"][0].startswith("You said it follows an injury.")
+    assert data["consultation"] == {
+        "message": data["consultation"]["message"],
+        "phone": "619-240-8681",
+        "tel": "tel:+16192408681",
+    }
+    assert "consultation" in data["consultation"]["message"]
+
+
+def test_assess_lists_procedures_with_name_and_kind(client):
+    data = assess(client, {"goal": "appearance", "cause": "none", "gender": "male", "area": "breast_chest"}).get_json()
+    assert data["procedures"] == [
+        {"id": "pectoral_augmentation", "name": "Pectoral augmentation", "kind": "cosmetic"},
+        {"id": "breast_augmentation_lift", "name": "Breast augmentation or lift", "kind": "cosmetic"},
+    ]
+
+
+def test_assess_in_spanish(client):
+    body = {"goal": "appearance", "cause": "none", "gender": "male", "area": "breast_chest"}
+    data = assess(client, body, query_string={"lang": "es"}).get_json()
+    assert data["category"] == "cosmetic"
+    assert data["procedures"][0]["name"] == "Aumento de pectorales"
+    assert data["consultation"]["tel"] == "tel:+16192408681"
+    assert data["reasons"][0].startswith("Usted dijo")
+
+
+def test_the_area_defaults_to_unsure(client):
+    data = assess(client, {"goal": "appearance", "cause": "weight_loss", "gender": "female"}).get_json()
+    assert data["rule"] == "weight-loss"
+    assert [p["id"] for p in data["procedures"]] == ["body_lift"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_all_combinations_carry_the_consultation_and_agree_with_the_engine(client, engine, lang):
+    for combo in combinations(engine.table):
+        data = assess(client, dict(zip(QUESTIONS, combo, strict=True)), query_string={"lang": lang}).get_json()
+        rec = engine.decide(combo)
+        assert data["category"] == rec.category.id
+        assert data["rule"] == rec.rule.id
+        assert [p["id"] for p in data["procedures"]] == [p.id for p in rec.procedures]
+        assert data["consultation"]["tel"] == "tel:+16192408681"
+        assert data["consultation"]["phone"] == "619-240-8681"
+        assert data["consultation"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"cause": "none", "gender": "male"}, "goal", "Select what you want the surgery to achieve"),
+        ({"goal": "looks", "cause": "none", "gender": "male"}, "goal", '"looks" is not an answer to this question.'),
+        ({"goal": 3, "cause": "none", "gender": "male"}, "goal", "Give the answer as a code in quotes"),
+        ({"goal": ["appearance"], "cause": "none", "gender": "male"}, "goal", "Give the answer as a code in quotes"),
+        ({"goal": "appearance", "cause": "none", "gender": "male", "colour": "red"}, "colour", "There is no question"),
+        (["appearance", "none"], "body", "Send the answers as a JSON object"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(client, body, field, message):
+    response = assess(client, body)
+    assert response.status_code == 400
+    errors = response.get_json()["errors"]
+    assert errors[field][0].startswith(message)
+
+
+def test_a_body_that_is_not_json_is_a_400(client):
+    response = client.post("/api/v1/assess", data="goal=appearance", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "body" in response.get_json()["errors"]
+    broken = client.post("/api/v1/assess", data="{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert "body" in broken.get_json()["errors"]
+
+
+def test_errors_come_in_the_request_language(client):
+    response = assess(client, {"goal": "looks"}, headers={"Accept-Language": "es"})
+    errors = response.get_json()["errors"]
+    assert errors["goal"][0].startswith('"looks" no es una respuesta')
+    assert errors["cause"] == ["Seleccione qué hay detrás"]
+
+
+def test_the_api_needs_no_csrf_token(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = assess(app.test_client(), {"goal": "function", "cause": "none", "gender": "female"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("get", "/api/v1/assess", 405), ("get", "/api/v1/nothing", 404)])
+def test_api_errors_are_json(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert "errors" in response.get_json()
