@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from guide.codes import BadCode, CodeError
 from guide.engine import Recommendation
 from guide.rules import current_guide
 from guide.table import Question
@@ -63,3 +64,42 @@ def question(q: Question) -> dict[str, Any]:
         "label": translate(q.label),
         "choices": [{"id": c.id, "label": translate(c.label)} for c in q.choices],
     }
+
+
+def question_page(q: Question) -> dict[str, Any]:
+    """A question as its page shows it: label, hint and a hint per answer."""
+    return {
+        "id": q.id,
+        "label": translate(q.label),
+        "hint": translate(q.hint),
+        "hints": {c.id: translate(c.hint) for c in q.choices if c.hint},
+    }
+
+
+def clinic() -> dict[str, str]:
+    """The clinic's facts for every page."""
+    facts = current_guide().table.clinic
+    return {
+        "name": facts.name,
+        "surgeon": facts.surgeon,
+        "about": translate(facts.about),
+        "phone": facts.phone,
+        "tel": facts.tel,
+        "call_to_action": translate(facts.call_to_action),
+        "emergency": facts.emergency,
+        "emergency_note": translate(facts.emergency_note),
+    }
+
+
+def code_error(error: BadCode) -> str:
+    """Say plainly why a typed answer code was refused."""
+    if error.reason is CodeError.EMPTY:
+        return gettext("Enter the answer code")
+    if error.reason is CodeError.LENGTH:
+        return gettext("An answer code has 5 characters; this one has %(count)s", count=error.detail)
+    if error.reason is CodeError.CHARACTERS:
+        return gettext(
+            "An answer code never contains %(characters)s. Check the code: it has no O, I, L, S or U.",
+            characters=error.detail,
+        )
+    return gettext("This code has a mistake in it. Check each character again")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from guide import create_app
 from guide.check import load_checked
@@ -31,3 +34,90 @@ def app():
 def client(app):
     """A test client of the app."""
     return app.test_client()
+
+
+# ---------------------------------------------------------------- the browser ----
+# Debian's Chromium driven by Playwright, against the app served on 127.0.0.1.
+# Missing Chromium skips these tests with a message, except under CI (CI=true): a failure.
+
+CHROMIUM = os.environ.get("GUIDE_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def _need(path: Path, what: str) -> None:
+    if path.exists():
+        return
+    message = f"{what} not found at {path}: `apt-get install chromium` / `npm ci`, or `make test`"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The app, served by Werkzeug on 127.0.0.1 on a free port, in a daemon thread."""
+    app = create_app({"SECRET_KEY": "browser-tests", "SESSION_COOKIE_SECURE": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless."""
+    _need(Path(CHROMIUM), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages in fresh contexts: `new_page(js=True, viewport=PHONE, lang="en")`."""
+    contexts = []
+
+    def make(js: bool = True, viewport: dict | None = None, lang: str = "en", **options):
+        context = browser.new_context(
+            base_url=live_server,
+            java_script_enabled=js,
+            viewport=viewport or PHONE,
+            locale={"en": "en-US", "es": "es-MX"}[lang],
+            extra_http_headers={"Accept-Language": {"en": "en-US,en;q=0.9", "es": "es-MX,es;q=0.9"}[lang]},
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core with the WCAG 2.1 A and AA rules on the page; return its violations."""
+    _need(AXE, "axe-core")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
+    ]

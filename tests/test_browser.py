@@ -1,0 +1,125 @@
+"""The questionnaire in a real browser: by mouse and by keyboard, with JavaScript on and off,
+at phone and desktop widths; then axe on every page state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import DESKTOP, PHONE, axe_violations
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+ROUTE = [("urgent", "no"), ("goal", "appearance"), ("cause", "trauma"), ("gender", "male"), ("area", "nose")]
+
+
+def choose_by_mouse(page, field, code):
+    page.click(f"label[for='{field}-{code}']")
+    page.click("button[type=submit]")
+
+
+def choose_by_keyboard(page, field, code):
+    """Tab to the radio group, arrow to the answer, Enter to submit: no mouse."""
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.type") == "radio":
+            break
+    else:
+        raise AssertionError("Tab never reached the answers")
+    page.keyboard.press("Space")
+    while page.evaluate("() => document.activeElement.value") != code:
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("choose", [choose_by_mouse, choose_by_keyboard], ids=["mouse", "keyboard"])
+def test_a_patient_goes_from_start_to_result(new_page, js, width, choose):
+    page = new_page(js=js, viewport=WIDTHS[width])
+    page.goto("/")
+    page.click("text=Start")
+    for field, code in ROUTE:
+        page.wait_for_selector(f"#{field}-{code}")
+        choose(page, field, code)
+    page.wait_for_url("**/check-answers")
+    assert page.inner_text("h1") == "Check your answers"
+    page.click("text=See the result")
+    assert page.inner_text("h1") == "Most likely: Reconstructive surgery"
+    phone = page.locator(".consultation a[href^='tel:']")
+    assert phone.get_attribute("href") == "tel:+16192408681"
+    assert phone.inner_text() == "619-240-8681"
+    assert phone.is_visible()
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert page_width <= WIDTHS[width]["width"], "the page scrolls sideways"
+
+
+def test_a_mistake_is_corrected_through_the_error_summary_without_javascript(new_page):
+    page = new_page(js=False)
+    page.goto("/before-you-start")
+    choose_by_mouse(page, "urgent", "no")
+    page.click("button[type=submit]")
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".error-summary a")
+    assert summary.inner_text() == "Select what you want the surgery to achieve"
+    summary.click()
+    assert page.url.endswith("#goal-appearance")
+    choose_by_mouse(page, "goal", "function")
+    assert page.url.endswith("/question/cause")
+
+
+def test_the_error_summary_takes_focus_with_javascript(new_page):
+    page = new_page(js=True)
+    page.goto("/before-you-start")
+    page.click("button[type=submit]")
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "urgent-yes"
+
+
+def walk(page, route):
+    page.goto("/before-you-start")
+    for field, code in route:
+        choose_by_mouse(page, field, code)
+
+
+def test_change_from_check_answers_returns_there_and_recomputes(new_page):
+    page = new_page(js=False)
+    walk(page, ROUTE)
+    page.click("text=See the result")
+    assert "Reconstructive" in page.inner_text("h1")
+    page.click("text=Back to your answers")
+    page.click("a[href*='/question/cause']")
+    assert page.locator("#cause-trauma").is_checked()
+    choose_by_mouse(page, "cause", "none")
+    assert page.url.endswith("/check-answers")
+    page.click("text=See the result")
+    assert page.inner_text("h1") == "Most likely: Cosmetic surgery"
+
+
+def test_print_button_appears_with_javascript_and_the_result_fits_one_printed_page(new_page, tmp_path):
+    page = new_page(js=True)
+    walk(page, [("urgent", "no"), ("goal", "appearance"), ("cause", "unsure"), ("gender", "female"), ("area", "breast_chest")])
+    page.click("text=See the result")
+    assert page.locator("[data-print]").is_visible()
+    pdf = page.pdf(path=str(tmp_path / "result.pdf"), format="Letter")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_without_javascript_there_is_no_dead_print_button(new_page):
+    page = new_page(js=False)
+    walk(page, ROUTE)
+    page.click("text=See the result")
+    assert not page.locator("[data-print]").is_visible()
+
+
+def test_no_request_leaves_the_machine(new_page, live_server):
+    page = new_page(js=True)
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    walk(page, ROUTE)
+    page.click("text=See the result")
+    assert seen and all(url.startswith(live_server) for url in seen), seen
