@@ -1,0 +1,249 @@
+"""The patient questionnaire through the test client: routes, errors, Back, Change, state, safety."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+
+from guide import create_app
+
+ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
+
+
+def url(step: str) -> str:
+    return "/before-you-start" if step == "urgent" else f"/question/{step}"
+
+
+def answer(client, step, code, **kwargs):
+    return client.post(url(step), data={step: code}, **kwargs)
+
+
+def walk(client, answers=ROUTE):
+    for step, code in answers.items():
+        response = answer(client, step, code)
+        assert response.status_code == 302, (step, response.data[:500])
+    return response
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_start_page_explains_and_offers_the_phone(client):
+    page = text(client.get("/"))
+    assert "<h1>Cosmetic or reconstructive surgery?</h1>" in page
+    assert "it is not a diagnosis" in page
+    assert "911" in page
+    assert 'href="tel:+16192408681"' in page
+    assert 'href="/before-you-start"' in page
+
+
+def test_each_answer_leads_to_the_next_question_then_check_answers(client):
+    expected = ["/question/goal", "/question/cause", "/question/gender", "/question/area", "/check-answers"]
+    locations = [answer(client, step, code).location for step, code in ROUTE.items()]
+    assert locations == expected
+
+
+@pytest.mark.parametrize(
+    ("goal", "cause", "heading"),
+    [
+        ("appearance", "none", "Most likely: Cosmetic surgery"),
+        ("appearance", "trauma", "Most likely: Reconstructive surgery"),
+        ("unsure", "unsure", "Not clear yet"),
+    ],
+)
+def test_every_category_is_reachable(client, goal, cause, heading):
+    walk(client, {**ROUTE, "goal": goal, "cause": cause})
+    page = text(client.get("/result"))
+    assert f"<h1>{heading}</h1>" in page
+    assert 'class="phone-link" href="tel:+16192408681">619-240-8681</a>' in page
+    assert "not a diagnosis" in page
+
+
+def test_the_result_says_why_and_what_if(client):
+    walk(client, {**ROUTE, "cause": "none"})
+    page = text(client.get("/result"))
+    assert "You said you want to change how it looks and that nothing in particular is behind it." in page
+    assert "Had it been caused by an injury, it would most likely have been reconstructive surgery." in page
+    assert "Rhinoplasty (nose surgery)" in page
+
+
+def test_nothing_fitting_says_the_surgeon_will_advise(client):
+    walk(client, {**ROUTE, "area": "unsure"})
+    page = text(client.get("/result"))
+    assert "The surgeon will advise you at the consultation." in page
+    assert "As you are not sure of the body area" in page
+
+
+def test_a_missing_answer_shows_the_error_summary_and_keeps_the_others(client):
+    walk(client, {"urgent": "no", "goal": "function"})
+    response = client.post("/question/cause", data={})
+    page = text(response)
+    assert response.status_code == 200
+    assert re.search(r"<title>Error: What is behind it\?", page)
+    assert '<a href="#cause-none">Select what is behind it</a>' in page
+    assert '<span class="visually-hidden">Error:</span> Select what is behind it' in page
+    with client.session_transaction() as session:
+        assert session["answers"] == {"urgent": "no", "goal": "function"}
+
+
+def test_a_forged_answer_is_an_error_not_a_500(client):
+    walk(client, {"urgent": "no"})
+    response = client.post("/question/goal", data={"goal": "<script>"})
+    assert response.status_code == 200
+    assert "Select what you want the surgery to achieve" in text(response)
+    assert "<script>" not in text(response)
+
+
+def test_back_links_follow_the_route(client):
+    walk(client, {"urgent": "no", "goal": "appearance"})
+    assert 'class="back-link" href="/before-you-start"' in text(client.get("/question/goal"))
+    assert 'class="back-link" href="/question/goal"' in text(client.get("/question/cause"))
+    assert 'class="back-link" href="/"' in text(client.get("/before-you-start"))
+
+
+def test_a_question_shows_the_answer_already_given(client):
+    walk(client, {"urgent": "no", "goal": "function"})
+    assert re.search(r'<input[^>]*checked[^>]*value="function"', text(client.get("/question/goal")))
+
+
+def test_change_returns_to_check_answers_and_the_result_is_recomputed(client):
+    walk(client)
+    assert "Reconstructive" in text(client.get("/result"))
+    check = text(client.get("/check-answers"))
+    assert 'href="/question/cause?change=1"' in check
+    page = text(client.get("/question/cause?change=1"))
+    assert 'class="back-link" href="/check-answers"' in page
+    assert 'action="/question/cause?change=1"' in page
+    response = client.post("/question/cause?change=1", data={"cause": "none"})
+    assert response.location == "/check-answers"
+    assert "<h1>Most likely: Cosmetic surgery</h1>" in text(client.get("/result"))
+
+
+def test_skipping_ahead_goes_to_the_first_unanswered_question(client):
+    walk(client, {"urgent": "no", "goal": "function"})
+    assert client.get("/question/area").location == "/question/cause"
+    assert client.get("/result").location == "/question/cause"
+
+
+def test_a_fresh_injury_is_sent_to_emergency_care_first(client):
+    response = answer(client, "urgent", "yes")
+    assert response.location == "/get-help-now"
+    page = text(client.get("/get-help-now"))
+    assert 'href="tel:911"' in page
+    assert 'href="tel:+16192408681"' in page
+    assert client.get("/question/goal").location == "/before-you-start"
+
+
+@pytest.mark.parametrize("path", ["/question/cause", "/check-answers", "/result"])
+def test_no_answers_at_all_sends_back_to_the_start_kindly(client, path):
+    response = client.get(path, follow_redirects=True)
+    assert response.request.path == "/"
+    assert "We could not find your earlier answers" in text(response)
+
+
+def test_an_expired_session_sends_back_to_the_start_kindly(app, client):
+    walk(client, {"urgent": "no", "goal": "function"})
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)  # every signature is now too old
+    assert client.get("/question/cause").location == "/"
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=1)
+    assert "We could not find your earlier answers" in text(client.get("/"))
+
+
+def test_a_tampered_session_sends_back_to_the_start_kindly(client):
+    walk(client, {"urgent": "no", "goal": "function"})
+    cookie = client.get_cookie("session")
+    client.set_cookie("session", cookie.value[:-3] + "abc", domain=cookie.domain)
+    response = client.get("/question/cause", follow_redirects=True)
+    assert response.request.path == "/"
+    assert "We could not find your earlier answers" in text(response)
+
+
+def test_a_csrf_failure_is_a_friendly_page_and_keeps_the_answers():
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    client = app.test_client()
+    client.get("/before-you-start")
+    with client.session_transaction() as session:
+        session["answers"] = {"urgent": "no", "goal": "function"}
+    response = client.post("/question/cause", data={"cause": "pain"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Please try that again" in page
+    assert "Your earlier answers are kept." in page
+    assert 'href="/question/cause"' in page
+    with client.session_transaction() as session:
+        assert session["answers"] == {"urgent": "no", "goal": "function"}
+
+
+def test_start_again_forgets_the_answers(client):
+    walk(client)
+    assert client.post("/start-again").location == "/"
+    with client.session_transaction() as session:
+        assert "answers" not in session
+
+
+@pytest.mark.parametrize("path", ["/", "/before-you-start", "/question/goal", "/nowhere", "/api/v1/questions"])
+def test_every_response_sends_the_security_headers(client, path):
+    walk(client, {"urgent": "no"})
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_pages_have_no_inline_script_or_style_and_no_third_party_urls(client):
+    pages = [text(client.get("/"))]
+    for step, code in ROUTE.items():
+        pages.append(text(client.get(url(step))))
+        answer(client, step, code)
+    pages += [text(client.get("/check-answers")), text(client.get("/result")), text(client.get("/nowhere"))]
+    for page in pages:
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+        assert not re.search(r"\sstyle=|<style", page)
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "heading"),
+    [("get", "/nowhere", 404, "Page not found"), ("delete", "/", 405, "That did not work")],
+)
+def test_error_pages_use_the_layout(client, method, path, status, heading):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in text(response)
+    assert 'href="tel:+16192408681"' in text(response)
+
+
+def test_an_unexpected_failure_is_a_page_in_the_layout_not_a_bare_500():
+    app = create_app({"SECRET_KEY": "test"})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "<h1>Sorry, something went wrong on our side</h1>" in text(response)
+
+
+def test_answers_are_kept_only_in_the_signed_cookie(client):
+    walk(client)
+    assert client.get_cookie("session").http_only
+
+
+def test_answer_codes_are_masked_in_the_request_log(caplog):
+    from guide.security import RedactAnswerCodes
+
+    logger = logging.getLogger("werkzeug")
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logger.info('%s - - [%s] %s', "127.0.0.1", "now", '"GET /r/5GW9A HTTP/1.1" 200 -')
+        logger.info('%s - - [%s] %s', "127.0.0.1", "now", '"GET /desk?code=5GW9A&lang=es HTTP/1.1" 200 -')
+    assert any(isinstance(f, RedactAnswerCodes) for f in logger.filters)
+    assert "5GW9A" not in caplog.text
+    assert "/r/*****" in caplog.text
