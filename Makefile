@@ -29,7 +29,8 @@ run: $(INSTALLED) $(MO)
 
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check guide tests app.py
+	$(BIN)/python -m pytest -p no:cacheprovider
 
 ## Check rules.yaml: every problem as rules.yaml:LINE: message
 check: $(INSTALLED)
@@ -43,7 +44,11 @@ lint: $(INSTALLED)
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --add-comments TRANSLATORS: \
 		--no-wrap --sort-by-file --project lotus-guide --output-file $(POT) .
-	$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching
+	if [ -f $(PO) ]; then \
+		$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching --ignore-obsolete; \
+	else \
+		$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale es --no-wrap; \
+	fi
 	$(BIN)/pybabel compile --domain messages --directory translations --statistics
 
 clean:

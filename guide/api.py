@@ -29,7 +29,9 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Check a request body; return the answers and, per field, what is wrong."""
     engine = current_guide().engine
     if not isinstance(body, dict):
-        return {}, {"body": [gettext("Send the answers as a JSON object, for example {\"goal\": \"appearance\"}.")]}
+        return {}, {
+            "body": [gettext("Send the answers as a JSON object with the fields goal, cause, gender and area.")]
+        }
     answers: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for question in engine.questions:
@@ -39,11 +41,13 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
         if value is None:
             errors[question.id] = [present.translate(question.error)]
         elif not isinstance(value, str):
-            errors[question.id] = [gettext("Give the answer as a code in quotes, such as \"%(code)s\".", code=question.codes[0])]
+            errors[question.id] = [
+                gettext('Give the answer as a code in quotes, such as "%(code)s".', code=question.codes[0])
+            ]
         elif value not in question.codes:
             errors[question.id] = [
                 gettext(
-                    "\"%(value)s\" is not an answer to this question. Use one of: %(codes)s.",
+                    '"%(value)s" is not an answer to this question. Use one of: %(codes)s.',
                     value=value[:40],
                     codes=", ".join(question.codes),
                 )

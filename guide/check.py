@@ -70,7 +70,12 @@ def _structure(table: Table) -> list[tuple[Loc, str]]:
         problems.append((("questions",), f'question "{missing}" is missing'))
     for index, question in enumerate(table.questions):
         if question.id not in QUESTION_IDS:
-            problems.append((("questions", index, "id"), f'unknown question "{question.id}"; expected one of {", ".join(QUESTION_IDS)}'))
+            problems.append(
+                (
+                    ("questions", index, "id"),
+                    f'unknown question "{question.id}"; expected one of {", ".join(QUESTION_IDS)}',
+                )
+            )
     have = {c.id for c in table.categories}
     for missing in [c for c in CATEGORY_IDS if c not in have]:
         problems.append((("categories",), f'category "{missing}" is missing'))
@@ -93,11 +98,33 @@ def _known(table: Table, loc: Loc, owner: str, question_id: str, codes: list[str
 
 def _references(table: Table) -> list[tuple[Loc, str]]:
     """Every name that points elsewhere in the table must exist there."""
+    return _question_references(table) + _rule_references(table) + _procedure_references(table)
+
+
+def _question_references(table: Table) -> list[tuple[Loc, str]]:
+    """Defaults, "what_if" and category offers name things that exist."""
     problems: list[tuple[Loc, str]] = []
-    questions = {q.id for q in table.questions}
     for index, question in enumerate(table.questions):
         if question.default is not None and question.default not in question.codes:
-            problems.append((("questions", index, "default"), f'question "{question.id}": default "{question.default}" is not one of its answers'))
+            message = f'question "{question.id}": default "{question.default}" is not one of its answers'
+            problems.append((("questions", index, "default"), message))
+    for index, question_id in enumerate(table.what_if):
+        question = next((q for q in table.questions if q.id == question_id), None)
+        if question is None:
+            problems.append((("what_if", index), f'"what_if" names unknown question "{question_id}"'))
+        elif not any(choice.what_if for choice in question.choices):
+            message = f'"what_if" names question "{question_id}", but none of its answers has a "what_if" text'
+            problems.append((("what_if", index), message))
+    for index, category in enumerate(table.categories):
+        if len(set(category.offer)) != len(category.offer):
+            problems.append((("categories", index, "offer"), f'category "{category.id}": "offer" lists a kind twice'))
+    return problems
+
+
+def _rule_references(table: Table) -> list[tuple[Loc, str]]:
+    """Rules name known questions and answers."""
+    problems: list[tuple[Loc, str]] = []
+    questions = {q.id for q in table.questions}
     for index, rule in enumerate(table.rules):
         owner = f'rule "{rule.id}"'
         for question_id, codes in rule.when.items():
@@ -105,6 +132,12 @@ def _references(table: Table) -> list[tuple[Loc, str]]:
             if question_id not in questions:
                 problems.append((loc, f'{owner} names unknown question "{question_id}"'))
             problems += _known(table, loc, owner, question_id, codes)
+    return problems
+
+
+def _procedure_references(table: Table) -> list[tuple[Loc, str]]:
+    """Procedures name known areas, causes and genders."""
+    problems: list[tuple[Loc, str]] = []
     for index, procedure in enumerate(table.procedures):
         owner = f'procedure "{procedure.id}"'
         loc = ("procedures", index)
@@ -114,17 +147,11 @@ def _references(table: Table) -> list[tuple[Loc, str]]:
         if procedure.only_for is not None:
             problems += [(loc + ("only_for",), m) for _, m in _known(table, loc, owner, "gender", [procedure.only_for])]
             if procedure.only_for in (UNSPECIFIED, UNSURE):
-                problems.append((loc + ("only_for",), f'{owner}: "only_for" must name a sex, not "{procedure.only_for}"'))
+                message = f'{owner}: "only_for" must name a sex, not "{procedure.only_for}"'
+                problems.append((loc + ("only_for",), message))
         if UNSURE in procedure.areas:
-            problems.append((loc + ("areas",), f'{owner}: "{UNSURE}" is not an area; list the procedure under "causes" instead'))
-    for index, question_id in enumerate(table.what_if):
-        if question_id not in questions:
-            problems.append((("what_if", index), f'"what_if" names unknown question "{question_id}"'))
-        elif not any(choice.what_if for q in table.questions if q.id == question_id for choice in q.choices):
-            problems.append((("what_if", index), f'"what_if" names question "{question_id}", but none of its answers has a "what_if" text'))
-    for index, category in enumerate(table.categories):
-        if len(set(category.offer)) != len(category.offer):
-            problems.append((("categories", index, "offer"), f'category "{category.id}": "offer" lists a kind twice'))
+            message = f'{owner}: "{UNSURE}" is not an area; list the procedure under "causes" instead'
+            problems.append((loc + ("areas",), message))
     return problems
 
 
@@ -172,15 +199,18 @@ def _coverage(table: Table) -> list[tuple[Loc, str]]:
         loc = ("rules", index)
         owner = f'rule "{rule.id}"'
         if not applies[index]:
-            problems.append((loc, f"{owner} can never apply: its \"when\" leaves no possible answers"))
+            problems.append((loc, f'{owner} can never apply: its "when" leaves no possible answers'))
             continue
         for earlier in range(index):
             other = table.rules[earlier]
             overlap = applies[index] & applies[earlier]
             if overlap and other.category != rule.category:
                 problems.append(
-                    (loc, f'{owner} ({rule.category}) disagrees with rule "{other.id}" ({other.category}) on '
-                     + "; ".join(describe(table, cube) for cube in _cubes(table, overlap)))
+                    (
+                        loc,
+                        f'{owner} ({rule.category}) disagrees with rule "{other.id}" ({other.category}) on '
+                        + "; ".join(describe(table, cube) for cube in _cubes(table, overlap)),
+                    )
                 )
         if applies[index] <= reported:
             problems.append((loc, f"{owner} never reports: every answer it applies to is decided by a rule above it"))
@@ -193,7 +223,9 @@ def _coverage(table: Table) -> list[tuple[Loc, str]]:
         listed = {p.id for combo in everything for p in engine.decide(combo).procedures}
         for index, procedure in enumerate(table.procedures):
             if procedure.id not in listed:
-                problems.append((("procedures", index), f'procedure "{procedure.id}" is never listed: no answers lead to it'))
+                problems.append(
+                    (("procedures", index), f'procedure "{procedure.id}" is never listed: no answers lead to it')
+                )
     return problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import click
+
 from guide.check import default_rules_path, load_checked
 from guide.engine import Engine
 from guide.matrix import markdown

@@ -11,7 +11,18 @@ import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from guide.table import QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Category, Consultation, Procedure, Question, Rule, Table
+from guide.table import (
+    QUESTION_IDS,
+    UNDETERMINED,
+    UNSPECIFIED,
+    UNSURE,
+    Category,
+    Consultation,
+    Procedure,
+    Question,
+    Rule,
+    Table,
+)
 
 Answers = tuple[str, str, str, str]  # goal, cause, gender, area: the order of QUESTION_IDS
 

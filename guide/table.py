@@ -257,9 +257,7 @@ def validate(data: Any, source: Source) -> Table:
     try:
         return Table.model_validate(data)
     except ValidationError as error:
-        raise RuleTableError(
-            [source.problem(err["loc"], _describe(err, data)) for err in error.errors()]
-        ) from None
+        raise RuleTableError([source.problem(err["loc"], _describe(err, data)) for err in error.errors()]) from None
 
 
 def load_table(path: str | os.PathLike[str]) -> tuple[Table, Source]:
@@ -327,19 +325,14 @@ def iter_texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = loc + (name,)
-        if TRANSLATABLE in info.metadata or _holds_translatable(info.annotation):
-            if isinstance(value, str):
-                yield here, value
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, str):
-                        yield here + (index,), item
-        if isinstance(value, BaseModel):
-            yield from iter_texts(value, here)
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from iter_texts(item, here + (index,))
+        translatable = TRANSLATABLE in info.metadata or _holds_translatable(info.annotation)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = here if index is None else here + (index,)
+            if translatable and isinstance(item, str):
+                yield where, item
+            elif isinstance(item, BaseModel):
+                yield from iter_texts(item, where)
 
 
 def _holds_translatable(annotation: Any) -> bool:

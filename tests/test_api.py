@@ -30,7 +30,10 @@ def test_questions_list_the_codes_in_english(client):
         ({"query_string": {"lang": "es"}}, "¿Qué le gustaría lograr con la cirugía?"),
         ({"headers": {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}}, "¿Qué le gustaría lograr con la cirugía?"),
         ({"headers": {"Accept-Language": "fr"}}, "What would you like the surgery to achieve?"),
-        ({"query_string": {"lang": "xx"}, "headers": {"Accept-Language": "es"}}, "¿Qué le gustaría lograr con la cirugía?"),
+        (
+            {"query_string": {"lang": "xx"}, "headers": {"Accept-Language": "es"}},
+            "¿Qué le gustaría lograr con la cirugía?",
+        ),
     ],
 )
 def test_the_language_comes_from_the_query_or_accept_language(client, kwargs, label):
@@ -131,7 +134,9 @@ def test_the_api_needs_no_csrf_token(app):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [("get", "/api/v1/assess", 405), ("get", "/api/v1/nothing", 404)])
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("get", "/api/v1/assess", 405), ("get", "/api/v1/nothing", 404)]
+)
 def test_api_errors_are_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, axe_violations
+from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,10 @@ def test_change_from_check_answers_returns_there_and_recomputes(new_page):
 
 def test_print_button_appears_with_javascript_and_the_result_fits_one_printed_page(new_page, tmp_path):
     page = new_page(js=True)
-    walk(page, [("urgent", "no"), ("goal", "appearance"), ("cause", "unsure"), ("gender", "female"), ("area", "breast_chest")])
+    walk(
+        page,
+        [("urgent", "no"), ("goal", "appearance"), ("cause", "unsure"), ("gender", "female"), ("area", "breast_chest")],
+    )
     page.click("text=See the result")
     assert page.locator("[data-print]").is_visible()
     pdf = page.pdf(path=str(tmp_path / "result.pdf"), format="Letter")

@@ -28,7 +28,9 @@ def test_the_reason_decides_the_category(engine, answers, category, rule):
     assert (rec.category.id, rec.rule.id) == (category, rule)
 
 
-@pytest.mark.parametrize("area", ["face", "eyes", "nose", "ears", "breast_chest", "abdomen", "buttocks", "arms", "body"])
+@pytest.mark.parametrize(
+    "area", ["face", "eyes", "nose", "ears", "breast_chest", "abdomen", "buttocks", "arms", "body"]
+)
 def test_the_body_part_never_decides_the_category(engine, area):
     assert engine.decide(("appearance", "none", "male", area)).category.id == "cosmetic"
     assert engine.decide(("appearance", "trauma", "male", area)).category.id == "reconstructive"

@@ -242,8 +242,8 @@ def test_answer_codes_are_masked_in_the_request_log(caplog):
 
     logger = logging.getLogger("werkzeug")
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        logger.info('%s - - [%s] %s', "127.0.0.1", "now", '"GET /r/5GW9A HTTP/1.1" 200 -')
-        logger.info('%s - - [%s] %s', "127.0.0.1", "now", '"GET /desk?code=5GW9A&lang=es HTTP/1.1" 200 -')
+        logger.info("%s - - [%s] %s", "127.0.0.1", "now", '"GET /r/5GW9A HTTP/1.1" 200 -')
+        logger.info("%s - - [%s] %s", "127.0.0.1", "now", '"GET /desk?code=5GW9A&lang=es HTTP/1.1" 200 -')
     assert any(isinstance(f, RedactAnswerCodes) for f in logger.filters)
     assert "5GW9A" not in caplog.text
     assert "/r/*****" in caplog.text

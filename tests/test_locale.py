@@ -1,0 +1,74 @@
+"""Choosing the language: query, then the switch's cookie, then Accept-Language, then English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .test_questionnaire import ROUTE, text, walk
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="(\w+)">', text(response)).group(1)
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "accept", "expected"),
+    [
+        ("", None, None, "en"),
+        ("", None, "es-MX,es;q=0.9", "es"),
+        ("", None, "fr-FR,fr;q=0.9", "en"),
+        ("", "es", "en-US", "es"),
+        ("?lang=en", "es", "es", "en"),
+        ("?lang=es", None, "en", "es"),
+        ("?lang=de", None, "es", "es"),
+        ("", "klingon", "en", "en"),
+    ],
+)
+def test_the_language_is_chosen_in_order(client, query, cookie, accept, expected):
+    if cookie:
+        client.set_cookie("lang", cookie)
+    headers = {"Accept-Language": accept} if accept else {}
+    assert html_lang(client.get("/" + query, headers=headers)) == expected
+
+
+def test_an_explicit_choice_is_remembered(client):
+    response = client.get("/?lang=es")
+    assert "lang=es" in response.headers["Set-Cookie"]
+    assert html_lang(client.get("/before-you-start")) == "es"
+
+
+def test_every_page_links_its_other_languages(client):
+    page = text(client.get("/?lang=es"))
+    assert '<link rel="alternate" hreflang="en" href="/?lang=en">' in page
+    assert '<link rel="alternate" hreflang="es" href="/?lang=es">' in page
+    assert ">English</a>" in page and ">Español</a>" in page
+
+
+def test_the_switch_keeps_the_page_and_every_answer(client):
+    walk(client, {"urgent": "no", "goal": "function", "cause": "pain"})
+    page = text(client.get("/question/gender"))
+    assert 'href="/question/gender?lang=es"' in page
+    spanish = client.get("/question/gender?lang=es")
+    assert html_lang(spanish) == "es"
+    with client.session_transaction() as session:
+        assert session["answers"] == {"urgent": "no", "goal": "function", "cause": "pain"}
+    assert 'href="/question/cause"' in text(spanish)
+
+
+def result_facts(page: str) -> tuple:
+    category = re.search(r'data-category="(\w+)" data-rule="([\w-]+)"', page).groups()
+    return category, re.findall(r'data-procedure="(\w+)"', page)
+
+
+def test_the_result_in_the_other_language_is_identical_in_substance(client):
+    walk(client, {**ROUTE, "cause": "unsure", "area": "breast_chest"})
+    english = text(client.get("/result"))
+    spanish = text(client.get("/result?lang=es"))
+    assert result_facts(english) == result_facts(spanish)
+    assert result_facts(english)[1]
+    assert re.search(r'<span class="code">(\w+)</span>', english).group(1) == re.search(
+        r'<span class="code">(\w+)</span>', spanish
+    ).group(1)
+    assert 'href="tel:+16192408681"' in spanish

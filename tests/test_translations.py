@@ -1,0 +1,240 @@
+"""Translation gates: the Spanish catalog is current and complete, and Spanish pages hold no English."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from guide.engine import combinations
+
+from .conftest import ROOT
+from .test_questionnaire import ROUTE, answer, url, walk
+
+PO = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}|</?\w+[^>]*>")
+FIX = "run `make translations`, then translate the new entries in translations/es/LC_MESSAGES/messages.po"
+
+
+def catalog():
+    with PO.open("rb") as handle:
+        return read_po(handle)
+
+
+def extracted() -> dict[str, str]:
+    """Every string in the code, templates and rules.yaml, with where it is, as `pybabel extract` sees it."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found = {}
+    for filename, line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords
+    ):
+        msgid = message if isinstance(message, str) else message[0]
+        found.setdefault(msgid, f"{filename}:{line}")
+    return found
+
+
+def test_the_catalog_holds_every_string_of_the_code_templates_and_rules():
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog() if m.id}
+    missing = {msgid: where for msgid, where in extracted().items() if msgid not in known}
+    assert not missing, "\n".join(
+        [f"{len(missing)} string(s) missing from messages.po ({FIX}):"]
+        + [f"  {where}: {msgid!r}" for msgid, where in missing.items()]
+    )
+
+
+def test_the_extraction_finds_the_rule_table_at_its_real_lines():
+    found = extracted()
+    lines = (ROOT / "rules.yaml").read_text(encoding="utf-8").splitlines()
+    where = found["What would you like the surgery to achieve?"]
+    assert where.startswith("rules.yaml:")
+    assert "What would you like the surgery to achieve?" in lines[int(where.split(":")[1]) - 1]
+
+
+def test_no_spanish_entry_is_empty_or_fuzzy():
+    bad = [m.id for m in catalog() if m.id and (not m.string or m.fuzzy)]
+    assert not bad, f"{len(bad)} Spanish entries are empty or fuzzy ({FIX}): {bad[:10]}"
+
+
+def test_placeholders_and_markup_match_between_english_and_spanish():
+    bad = [
+        (m.id, m.string)
+        for m in catalog()
+        if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
+    assert not bad, bad
+
+
+def test_all_combinations_give_the_same_outcome_in_both_languages(app, engine):
+    from flask_babel import force_locale
+
+    from guide import present
+
+    with app.test_request_context():
+        for combo in combinations(engine.table):
+            rec = engine.decide(combo)
+            outcomes = []
+            for lang in ("en", "es"):
+                with force_locale(lang):
+                    shown = present.recommendation(rec)
+                outcomes.append((shown["category"], [p["id"] for p in shown["procedures"]], shown["rule"]))
+                assert shown["consultation"]["tel"] == "tel:+16192408681"
+            assert outcomes[0] == outcomes[1], combo
+
+
+# ------------------------------------------------------- no English left in Spanish ---
+
+#: Words that are English and never Spanish; a Spanish page must not contain any of them.
+ENGLISH = set(
+    [
+        "the",
+        "and",
+        "you",
+        "your",
+        "what",
+        "which",
+        "with",
+        "this",
+        "that",
+        "have",
+        "has",
+        "been",
+        "would",
+        "should",
+        "could",
+        "will",
+        "from",
+        "about",
+        "answer",
+        "answers",
+        "question",
+        "surgery",
+        "start",
+        "back",
+        "change",
+        "check",
+        "select",
+        "page",
+        "please",
+        "call",
+        "free",
+        "result",
+        "results",
+        "procedure",
+        "procedures",
+        "reason",
+        "why",
+        "body",
+        "face",
+        "nose",
+        "ears",
+        "eyes",
+        "breast",
+        "chest",
+        "arms",
+        "buttocks",
+        "woman",
+        "man",
+        "unsure",
+        "not",
+        "sure",
+        "none",
+        "function",
+        "appearance",
+        "injury",
+        "pain",
+        "weight",
+        "loss",
+        "disease",
+        "born",
+        "emergency",
+        "doctor",
+        "clinic",
+        "consultation",
+        "book",
+        "print",
+        "again",
+    ]
+)
+#: Proper names and fixed terms that may stand on a Spanish page.
+ALLOWED = {"Lotus Med Group", "Dr. Campos León", "English", "Tijuana", "JSON"}
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+        for name, value in attrs:
+            if name in ("title", "aria-label", "alt", "placeholder") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def english_words(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    visible = " ".join(parser.parts)
+    for name in ALLOWED:
+        visible = visible.replace(name, " ")
+    return sorted({word for word in re.findall(r"[A-Za-z]+", visible) if word.lower() in ENGLISH})
+
+
+def spanish_pages(client):
+    """Every page state of the patient guide, requested in Spanish."""
+    headers = {"Accept-Language": "es-MX,es;q=0.9"}
+    pages = {"start": client.get("/", headers=headers)}
+    for step, code in ROUTE.items():
+        pages[step] = client.get(url(step), headers=headers)
+        pages[f"{step} with error"] = client.post(url(step), data={}, headers=headers)
+        answer(client, step, code)
+    pages["check answers"] = client.get("/check-answers", headers=headers)
+    for name, change in {
+        "reconstructive": {},
+        "cosmetic": {"cause": "none"},
+        "undetermined": {"cause": "unsure"},
+    }.items():
+        walk(client, {**ROUTE, **change})
+        pages[f"result {name}"] = client.get("/result", headers=headers)
+    walk(client, {**ROUTE, "area": "unsure", "cause": "trauma", "goal": "function"})
+    pages["result without procedures"] = client.get("/result", headers=headers)
+    pages["emergency"] = client.get("/get-help-now", headers=headers)
+    pages["code"] = client.get("/code", headers=headers)
+    pages["code with error"] = client.get("/code?code=ABC", headers=headers)
+    pages["not found"] = client.get("/nowhere", headers=headers)
+    pages["method not allowed"] = client.delete("/", headers=headers)
+    return pages
+
+
+def test_spanish_pages_have_no_english_left(client):
+    leftovers = {}
+    for name, response in spanish_pages(client).items():
+        html = response.get_data(as_text=True)
+        assert '<html lang="es">' in html, name
+        words = english_words(html)
+        if words:
+            leftovers[name] = words
+    assert not leftovers, f"English words on Spanish pages: {leftovers}"
+
+
+@pytest.mark.parametrize("html", ["<p>Seleccione una respuesta</p>", "<p>Lotus Med Group · English</p>"])
+def test_the_english_check_passes_spanish_text(html):
+    assert english_words(html) == []
+
+
+def test_the_english_check_catches_english_text():
+    assert english_words("<p>Seleccione <b>the</b> answer</p>") == ["answer", "the"]
