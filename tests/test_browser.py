@@ -126,3 +126,30 @@ def test_no_request_leaves_the_machine(new_page, live_server):
     walk(page, ROUTE)
     page.click("text=See the result")
     assert seen and all(url.startswith(live_server) for url in seen), seen
+
+
+def test_a_spanish_browser_gets_spanish_and_the_switch_keeps_every_answer(new_page):
+    page = new_page(js=False, lang="es")
+    page.goto("/")
+    assert page.get_attribute("html", "lang") == "es"
+    page.click("a.button-start")
+    for field, code in ROUTE[:3]:
+        choose_by_mouse(page, field, code)
+    assert page.url.endswith("/question/gender")
+    page.click(".lang-switch a[hreflang=en]")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.url.endswith("/question/gender?lang=en")
+    assert page.inner_text("h1") == "Which describes you?"
+    page.click(".back-link")
+    assert page.locator("#cause-trauma").is_checked()
+    page.click(".lang-switch a[hreflang=es]")
+    assert page.get_attribute("html", "lang") == "es"
+    assert page.locator("#cause-trauma").is_checked()
+    for field, code in ROUTE[3:]:
+        page.goto(f"/question/{field}")
+        choose_by_mouse(page, field, code)
+    page.goto("/result")
+    spanish = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))
+    page.click(".lang-switch a[hreflang=en]")
+    english = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))
+    assert spanish == english == ("reconstructive", english[1])
