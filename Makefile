@@ -42,7 +42,7 @@ lint: $(INSTALLED)
 
 ## Extract every string (code, templates, rules.yaml), update the Spanish catalog, compile it
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --add-comments TRANSLATORS: \
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext --add-comments TRANSLATORS: \
 		--no-wrap --sort-by-file --project lotus-guide --output-file $(POT) .
 	if [ -f $(PO) ]; then \
 		$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching --ignore-obsolete; \

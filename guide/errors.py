@@ -20,7 +20,7 @@ PAGES = {
     ),
     500: (
         lazy_gettext("Sorry, something went wrong on our side"),
-        lazy_gettext("Please try again in a moment. Your answers have not been sent anywhere."),
+        lazy_gettext("Please try again in a moment. Nothing you answered has been stored."),
     ),
 }
 

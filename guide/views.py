@@ -60,7 +60,7 @@ def require_before(step: str):
         flash(
             gettext(
                 "We could not find your earlier answers. This happens when the page was left open "
-                "for a long time. Nothing is lost that matters: please start again."
+                "for a long time. Nothing important has been lost: please start again."
             ),
             "restart",
         )

@@ -125,7 +125,7 @@ def test_errors_come_in_the_request_language(client):
     response = assess(client, {"goal": "looks"}, headers={"Accept-Language": "es"})
     errors = response.get_json()["errors"]
     assert errors["goal"][0].startswith('"looks" no es una respuesta')
-    assert errors["cause"] == ["Seleccione qué hay detrás"]
+    assert errors["cause"] == ["Seleccione qué le ha llevado a pensar en una cirugía"]
 
 
 def test_the_api_needs_no_csrf_token(app):

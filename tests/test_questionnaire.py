@@ -83,9 +83,9 @@ def test_a_missing_answer_shows_the_error_summary_and_keeps_the_others(client):
     response = client.post("/question/cause", data={})
     page = text(response)
     assert response.status_code == 200
-    assert re.search(r"<title>Error: What is behind it\?", page)
-    assert '<a href="#cause-none">Select what is behind it</a>' in page
-    assert '<span class="visually-hidden">Error:</span> Select what is behind it' in page
+    assert re.search(r"<title>Error: What has led you to consider surgery\?", page)
+    assert '<a href="#cause-none">Select what has led you to consider surgery</a>' in page
+    assert '<span class="visually-hidden">Error:</span> Select what has led you to consider surgery' in page
     with client.session_transaction() as session:
         assert session["answers"] == {"urgent": "no", "goal": "function"}
 
@@ -172,7 +172,7 @@ def test_a_csrf_failure_is_a_friendly_page_and_keeps_the_answers():
     assert response.status_code == 400
     page = text(response)
     assert "Please try that again" in page
-    assert "Your earlier answers are kept." in page
+    assert "Your earlier answers are still kept in your browser." in page
     assert 'href="/question/cause"' in page
     with client.session_transaction() as session:
         assert session["answers"] == {"urgent": "no", "goal": "function"}
