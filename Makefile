@@ -7,7 +7,7 @@ MO := translations/es/LC_MESSAGES/messages.mo
 PO := translations/es/LC_MESSAGES/messages.po
 POT := translations/messages.pot
 
-.PHONY: install run test check lint translations clean
+.PHONY: install run test check lint translations bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ translations: $(INSTALLED)
 		$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale es --no-wrap; \
 	fi
 	$(BIN)/pybabel compile --domain messages --directory translations --statistics
+
+## Measure: what each page weighs, and how long the table check takes next to `flask --version`
+bench: install
+	$(BIN)/python -m tests.bench_pages
+	@if command -v hyperfine >/dev/null; then \
+		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
+	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi
 
 clean:
 	rm -rf $(VENV) node_modules $(MO)
