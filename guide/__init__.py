@@ -38,13 +38,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from guide import api, errors, locale, rules, security, views
+    from guide import api, desk, errors, locale, rules, security, views
 
     rules.init_app(app)
     locale.init_app(app)
     security.init_app(app)
     api.init_app(app)
     views.init_app(app)
+    desk.init_app(app)
     errors.init_app(app)
     CSRFProtect(app).exempt(api.bp)
     return app

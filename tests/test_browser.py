@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PHONE
 
@@ -74,7 +75,7 @@ def test_the_error_summary_takes_focus_with_javascript(new_page):
     page = new_page(js=True)
     page.goto("/before-you-start")
     page.click("button[type=submit]")
-    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "urgent-yes"

@@ -166,23 +166,37 @@ ENGLISH = set(
 ALLOWED = {"Lotus Med Group", "Dr. Campos León", "English", "Tijuana", "JSON"}
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _Text(HTMLParser):
+    """The text a reader meets on a Spanish page, leaving out scripts, styles and whatever is
+    marked as being in another language (`lang="en"`, such as the desk's side-by-side English)."""
+
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
+        self._foreign = 0  # depth inside an element marked as another language
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in ("script", "style")
+        language = dict(attrs).get("lang") or "es"
+        if tag not in VOID and tag != "html" and (self._foreign or not language.startswith("es")):
+            self._foreign += 1
+        if self._foreign:
+            return
         for name, value in attrs:
             if name in ("title", "aria-label", "alt", "placeholder") and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
         self._skip -= tag in ("script", "style")
+        if self._foreign and tag not in VOID:
+            self._foreign -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._foreign:
             self.parts.append(data)
 
 
@@ -216,6 +230,13 @@ def spanish_pages(client):
     pages["emergency"] = client.get("/get-help-now", headers=headers)
     pages["code"] = client.get("/code", headers=headers)
     pages["code with error"] = client.get("/code?code=ABC", headers=headers)
+    pages["desk"] = client.get("/desk", headers=headers)
+    pages["desk with error"] = client.post("/desk", data={"goal": "function"}, headers=headers)
+    pages["desk with a wrong code"] = client.get("/desk?code=AB", headers=headers)
+    walk(client, ROUTE)
+    code = re.search(r'class="code">(\w+)<', client.get("/result", headers=headers).get_data(as_text=True)).group(1)
+    pages["desk with a result"] = client.get(f"/desk?code={code}", headers=headers)
+    pages["desk in both languages"] = client.get(f"/desk?code={code}&both=1", headers=headers)
     pages["not found"] = client.get("/nowhere", headers=headers)
     pages["method not allowed"] = client.delete("/", headers=headers)
     return pages
@@ -239,3 +260,8 @@ def test_the_english_check_passes_spanish_text(html):
 
 def test_the_english_check_catches_english_text():
     assert english_words("<p>Seleccione <b>the</b> answer</p>") == ["answer", "the"]
+
+
+def test_the_english_check_skips_only_what_is_marked_english():
+    html = '<p>Diga: <span lang="en">the <b>answer</b></span> <input lang="en"> result</p>'
+    assert english_words(html) == ["result"]
