@@ -114,8 +114,10 @@ class Engine:
 
         A procedure fits when its kind is one the category offers, it concerns the body
         area (or, when the area is unsure, it typically answers the cause), and it is not
-        limited to the other sex. Order: answers the cause, then common for the gender,
-        then the category's order of kinds, then the table's order.
+        limited to the other sex. Order: those that answer the cause; then, among the others,
+        those not limited to one sex the patient has not named, those that name no cause before
+        those meant for other causes; then common for the gender, the category's order of kinds,
+        and the table's order.
         """
         _goal, cause, gender, area = answers
         area_unsure = area == UNSURE
@@ -132,6 +134,8 @@ class Engine:
                 fitting,
                 key=lambda p: (
                     cause not in p.causes,
+                    p.only_for not in (None, gender),
+                    bool(p.causes) and cause not in p.causes,
                     gender not in p.common_for,
                     category.offer.index(p.kind),
                     order[p.id],

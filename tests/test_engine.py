@@ -64,6 +64,23 @@ def test_the_cause_ranks_first(engine):
     assert ids(engine.decide(("function", "congenital", "male", "face")))[0] == "congenital_facial_correction"
 
 
+def test_what_is_meant_for_another_cause_comes_last(engine):
+    # A facial injury: chin surgery before the correction of deformities present from birth.
+    for gender in ("female", "male", "unspecified"):
+        assert ids(engine.decide(("function", "trauma", gender, "face"))) == [
+            "mentoplasty",
+            "congenital_facial_correction",
+        ]
+
+
+def test_a_procedure_for_one_sex_comes_after_the_others_when_the_patient_has_not_said(engine):
+    unnamed = ids(engine.decide(("function", "trauma", "unspecified", "breast_chest")))
+    man = ids(engine.decide(("function", "trauma", "male", "breast_chest")))
+    assert unnamed[-1] == "gynecomastia_correction"
+    assert man[0] == "gynecomastia_correction"
+    assert sorted(unnamed) == sorted(man), "the order changes, never what is shown"
+
+
 def test_a_cosmetic_result_lists_only_cosmetic_procedures(engine):
     for combo in combinations(engine.table):
         rec = engine.decide(combo)
