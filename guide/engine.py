@@ -64,6 +64,23 @@ def matches(rule: Rule, answers: Answers) -> bool:
     return all(answers[QUESTION_IDS.index(q)] in codes for q, codes in rule.when.items())
 
 
+def fits(procedure: Procedure, category: Category, answers: Answers) -> bool:
+    """Whether a result lists this procedure.
+
+    It must not be limited to the other sex. For a known body area, it must concern the area,
+    and either be of a kind the category offers or typically answer the cause whatever its kind
+    (the reason decides the category, not the operation: a nose operation after an injury is
+    reconstructive). When the area is unsure, it must be of a kind offered and answer the cause.
+    """
+    _goal, cause, gender, area = answers
+    if procedure.only_for is not None and gender not in (procedure.only_for, UNSPECIFIED):
+        return False
+    offered, answers_cause = procedure.kind in category.offer, cause in procedure.causes
+    if area == UNSURE:
+        return offered and answers_cause
+    return area in procedure.areas and (offered or answers_cause)
+
+
 def combinations(table: Table) -> Iterator[Answers]:
     """Yield every combination of answers, in the table's order of questions and choices."""
     yield from itertools.product(*(table.question(q).codes for q in QUESTION_IDS))
@@ -112,22 +129,12 @@ class Engine:
     def procedures(self, category: Category, answers: Answers) -> tuple[Procedure, ...]:
         """List the procedures that fit, most relevant first.
 
-        A procedure fits when its kind is one the category offers, it concerns the body
-        area (or, when the area is unsure, it typically answers the cause), and it is not
-        limited to the other sex. Order: those that answer the cause; then, among the others,
-        those not limited to one sex the patient has not named, those that name no cause before
-        those meant for other causes; then common for the gender, the category's order of kinds,
-        and the table's order.
+        Order: those that answer the cause; then, among the others, those not limited to one
+        sex the patient has not named, those that name no cause before those meant for other
+        causes; then common for the gender, the category's order of kinds, and the table's order.
         """
-        _goal, cause, gender, area = answers
-        area_unsure = area == UNSURE
-        fitting = [
-            p
-            for p in self.table.procedures
-            if p.kind in category.offer
-            and (cause in p.causes if area_unsure else area in p.areas)
-            and (p.only_for is None or gender in (p.only_for, UNSPECIFIED))
-        ]
+        _goal, cause, gender, _area = answers
+        fitting = [p for p in self.table.procedures if fits(p, category, answers)]
         order = {p.id: i for i, p in enumerate(self.table.procedures)}
         return tuple(
             sorted(
@@ -137,7 +144,7 @@ class Engine:
                     p.only_for not in (None, gender),
                     bool(p.causes) and cause not in p.causes,
                     gender not in p.common_for,
-                    category.offer.index(p.kind),
+                    category.offer.index(p.kind) if p.kind in category.offer else len(category.offer),
                     order[p.id],
                 ),
             )

@@ -48,7 +48,8 @@ def test_assess_answers_per_the_contract(client):
     assert set(data) == {"category", "procedures", "reasons", "rule", "consultation"}
     assert data["category"] == "reconstructive"
     assert data["rule"] == "injury"
-    assert data["procedures"] == []
+    # The clinic lists rhinoplasty as cosmetic; after an injury the same operation is reconstructive.
+    assert data["procedures"] == [{"id": "rhinoplasty", "name": "Rhinoplasty (nose surgery)", "kind": "cosmetic"}]
     assert data["reasons"][0].startswith("You said it follows an injury.")
     assert data["consultation"] == {
         "message": data["consultation"]["message"],

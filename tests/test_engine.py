@@ -81,11 +81,25 @@ def test_a_procedure_for_one_sex_comes_after_the_others_when_the_patient_has_not
     assert sorted(unnamed) == sorted(man), "the order changes, never what is shown"
 
 
-def test_a_cosmetic_result_lists_only_cosmetic_procedures(engine):
+@pytest.mark.parametrize("goal", ["appearance", "function", "unsure"])
+def test_the_same_operation_is_listed_when_the_reason_makes_it_reconstructive(engine, goal):
+    # The clinic lists rhinoplasty and otoplasty as cosmetic; after an injury, or for ears shaped so
+    # from birth, the same operation repairs, and a reconstructive result lists it.
+    nose = engine.decide((goal, "trauma", "male", "nose"))
+    ears = engine.decide((goal, "congenital", "female", "ears"))
+    assert (nose.category.id, ids(nose)) == ("reconstructive", ["rhinoplasty"])
+    assert (ears.category.id, ids(ears)) == ("reconstructive", ["otoplasty"])
+    assert ids(engine.decide((goal, "disease", "male", "nose"))) == [], "only for the causes it answers"
+    assert ids(engine.decide((goal, "trauma", "male", "unsure"))) == [], "an unsure area lists what is offered"
+
+
+def test_a_result_lists_its_own_kind_and_another_only_for_the_cause_it_answers(engine):
     for combo in combinations(engine.table):
         rec = engine.decide(combo)
-        if rec.category.id != "undetermined":
-            assert {p.kind for p in rec.procedures} <= {rec.category.id}
+        if rec.category.id == "cosmetic":
+            assert {p.kind for p in rec.procedures} <= {"cosmetic"}, combo
+        if rec.category.id == "reconstructive":
+            assert all(p.kind == "reconstructive" or combo[1] in p.causes for p in rec.procedures), combo
 
 
 def test_an_unsure_area_lists_what_answers_the_cause(engine):
@@ -96,7 +110,7 @@ def test_when_nothing_fits_the_surgeon_will_advise(engine):
     unsure = engine.decide(("function", "trauma", "female", "unsure"))
     assert unsure.procedures == ()
     assert unsure.reasons[-1] == engine.table.notes.area_unsure
-    nothing = engine.decide(("function", "trauma", "female", "nose"))
+    nothing = engine.decide(("function", "trauma", "female", "buttocks"))
     assert nothing.procedures == ()
     assert nothing.reasons[-1] == engine.table.notes.no_procedure
 
