@@ -26,7 +26,7 @@ from guide.engine import Answers, Engine, Recommendation, combinations
 from guide.forms import form_class
 from guide.locale import NATIVE_NAMES, explicit_choice
 from guide.rules import current_guide
-from guide.table import QUESTION_IDS, UNDETERMINED
+from guide.table import QUESTION_IDS
 
 bp = Blueprint("desk", __name__)
 
@@ -128,13 +128,6 @@ def ui_texts() -> dict[str, str]:
     }
 
 
-def category_heading(category_id: str, label: str) -> str:
-    """The result's headline, worded as on the patient's result page."""
-    if category_id == UNDETERMINED:
-        return label
-    return gettext("Most likely: %(category)s", category=label)
-
-
 def texts(decisions: Decisions) -> dict[str, Any]:
     """Every text the desk shows, in the current language."""
     table = current_guide().table
@@ -154,7 +147,7 @@ def texts(decisions: Decisions) -> dict[str, Any]:
             c.id: {
                 "label": translate(c.label),
                 "summary": translate(c.summary),
-                "heading": category_heading(c.id, translate(c.label)),
+                "heading": present.category_heading(c.id, translate(c.label)),
             }
             for c in table.categories
         },

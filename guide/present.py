@@ -9,7 +9,7 @@ from flask_babel import gettext
 from guide.codes import BadCode, CodeError
 from guide.engine import Recommendation
 from guide.rules import current_guide
-from guide.table import Question
+from guide.table import UNDETERMINED, Question
 
 translate = gettext  # for texts of the rule table, which the rules.yaml extractor catalogs
 
@@ -30,6 +30,13 @@ def what_if_sentence(rec: Recommendation) -> str | None:
     )
 
 
+def category_heading(category_id: str, label: str) -> str:
+    """A result's headline: "Most likely: …", or the label alone when the answers leave it open."""
+    if category_id == UNDETERMINED:
+        return label
+    return gettext("Most likely: %(category)s", category=label)
+
+
 def consultation() -> dict[str, str]:
     """The consultation every result carries."""
     table = current_guide().table
@@ -45,6 +52,7 @@ def recommendation(rec: Recommendation) -> dict[str, Any]:
     return {
         "category": rec.category.id,
         "category_label": translate(rec.category.label),
+        "heading": category_heading(rec.category.id, translate(rec.category.label)),
         "category_summary": translate(rec.category.summary),
         "procedures": [
             {"id": p.id, "name": translate(p.name), "kind": p.kind, "summary": translate(p.summary)}
