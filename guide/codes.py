@@ -5,11 +5,16 @@ alphabet leaves out characters that are easily confused (0/O, 1/I/L, 5/S, U/V) a
 prime number of characters, 29, so the weighted check catches every single wrong
 character and every swap of two neighbours. A code is the same in every language.
 Codes follow the order of the answers in rules.yaml: reordering answers there changes them.
+
+A state code carries the answers given so far, for browsers that keep no cookie: one character per
+step (the screening question, then the questions), which stands for "not answered yet" or for one
+answer, then a check character, from the same alphabet and with the same check.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from guide.engine import Answers
@@ -20,7 +25,6 @@ BASE = len(ALPHABET)  # 29, a prime
 LENGTH = 5
 _STRIDE = 7  # spreads answers over the alphabet; invertible modulo BASE
 _STRIDE_INVERSE = pow(_STRIDE, -1, BASE)
-_WEIGHT_INVERSE = pow(LENGTH, -1, BASE)
 
 
 class CodeError(Enum):
@@ -50,8 +54,9 @@ def _index(position: int, char: str) -> int:
 
 
 def _check(values: list[int]) -> str:
+    """The character that makes the weighted sum of the whole code (the check's weight last) divisible by BASE."""
     total = sum((weight + 1) * value for weight, value in enumerate(values))
-    return ALPHABET[(-total * _WEIGHT_INVERSE) % BASE]
+    return ALPHABET[(-total * pow(len(values) + 1, -1, BASE)) % BASE]
 
 
 def encode(questions: tuple[Question, ...], answers: Answers) -> str:
@@ -65,12 +70,12 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s\-.]", "", text or "").upper()
 
 
-def decode(questions: tuple[Question, ...], text: str) -> Answers:
-    """Return the answers a code stands for, or raise BadCode saying what is wrong."""
+def _values(text: str, length: int) -> tuple[str, list[int]]:
+    """Normalize a code and return it with its characters' values, or raise BadCode saying what is wrong."""
     code = normalize(text)
     if not code:
         raise BadCode(CodeError.EMPTY)
-    if len(code) != LENGTH:
+    if len(code) != length:
         raise BadCode(CodeError.LENGTH, str(len(code)))
     strangers = sorted({c for c in code if c not in ALPHABET})
     if strangers:
@@ -78,7 +83,37 @@ def decode(questions: tuple[Question, ...], text: str) -> Answers:
     values = [ALPHABET.index(c) for c in code]
     if sum((weight + 1) * value for weight, value in enumerate(values)) % BASE:
         raise BadCode(CodeError.MISTAKE)
+    return code, values
+
+
+def decode(questions: tuple[Question, ...], text: str) -> Answers:
+    """Return the answers a code stands for, or raise BadCode saying what is wrong."""
+    code, _ = _values(text, LENGTH)
     indexes = [_index(p, c) for p, c in enumerate(code[:-1])]
     if any(i >= len(q.codes) for i, q in zip(indexes, questions, strict=True)):
         raise BadCode(CodeError.MISTAKE)
     return tuple(q.codes[i] for q, i in zip(questions, indexes, strict=True))  # type: ignore[return-value]
+
+
+#: The steps a state code covers, in order: each step's name and the codes of its answers.
+Steps = Sequence[tuple[str, Sequence[str]]]
+
+
+def encode_state(steps: Steps, given: Mapping[str, str]) -> str:
+    """Return the state code of the answers given so far (steps not answered stay blank)."""
+    values = [choices.index(given[step]) + 1 if step in given else 0 for step, choices in steps]
+    body = "".join(_char(p, value) for p, value in enumerate(values))
+    return body + _check([ALPHABET.index(c) for c in body])
+
+
+def decode_state(steps: Steps, text: str) -> dict[str, str]:
+    """Return the answers a state code stands for, by step, or raise BadCode."""
+    code, _ = _values(text, len(steps) + 1)
+    given = {}
+    for position, (step, choices) in enumerate(steps):
+        value = _index(position, code[position])
+        if value > len(choices):
+            raise BadCode(CodeError.MISTAKE)
+        if value:
+            given[step] = choices[value - 1]
+    return given

@@ -41,7 +41,10 @@ def http_error(error: HTTPException):
 
 def csrf_error(error: CSRFError):
     """Explain a failed security check kindly; the answers in the session are untouched."""
-    retry = url_for("patient.result") if request.endpoint == "patient.start_again" else request.full_path.rstrip("?")
+    if request.endpoint == "patient.start_again":
+        retry = url_for("patient.result")
+    else:
+        retry = request.script_root + request.full_path.rstrip("?")
     return render_template("csrf.html", retry=retry), 400
 
 

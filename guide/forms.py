@@ -13,6 +13,7 @@ from guide.table import Question, Urgent
 translate_lazy = lazy_gettext  # for texts of the rule table, which the rules.yaml extractor catalogs
 
 URGENT = "urgent"  # the field and page name of the screening question
+URGENT_CHOICES = ("yes", "no")  # its answers, in the order state codes use
 
 
 class QuestionForm(FlaskForm):
@@ -52,7 +53,8 @@ def form_class(question: Question) -> type[QuestionForm]:
 
 def urgent_form_class(urgent: Urgent) -> type[QuestionForm]:
     """The form class for the screening question asked first."""
-    field = _radio(URGENT, urgent.error, [("yes", urgent.choice_yes, None), ("no", urgent.choice_no, None)])
+    yes, no = URGENT_CHOICES
+    field = _radio(URGENT, urgent.error, [(yes, urgent.choice_yes, None), (no, urgent.choice_no, None)])
     return type("UrgentForm", (QuestionForm,), {URGENT: field, "field_name": URGENT})
 
 

@@ -33,7 +33,7 @@ def switch_url(lang: str) -> str:
     """The current page, in another language: same path, same query, other `lang`."""
     args = request.args.to_dict()
     args["lang"] = lang
-    return f"{request.path}?{urlencode(args)}"
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
 def remember_choice(response):

@@ -7,6 +7,8 @@ import re
 
 from flask import Flask
 
+from guide import embed
+
 CSP = "; ".join(
     [
         "default-src 'none'",
@@ -29,7 +31,7 @@ def add_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     if response.mimetype in ("text/html", "application/json"):
         response.headers.setdefault("Cache-Control", "no-store")
-    return response
+    return embed.frame_headers(response)
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +41,9 @@ def init_app(app: Flask) -> None:
 
 
 class RedactAnswerCodes(logging.Filter):
-    """Keep answer codes (which carry a patient's answers) out of the request log."""
+    """Keep answer codes and state codes (which carry a patient's answers) out of the request log."""
 
-    pattern = re.compile(r"(/r/|[?&]code=)[^\s&\"]*")
+    pattern = re.compile(r"(/r/|[?&](?:code|answers)=)[^\s&\"]*")
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record with every answer code masked; keep the record."""

@@ -1,16 +1,23 @@
 """The patient questionnaire: start, a screening question, one question per page, check, result.
 
-Answers live only in the signed session cookie, never on the server and never in logs.
+Answers live only in the patient's browser, never on the server and never in logs: in the signed
+session cookie, or, where no session cookie comes back (cookies refused, or a frame on another site),
+in the pages' addresses as a state code (guide.codes), which every link and form of the questionnaire
+carries. Both give the same pages and the same result.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
 
 from guide import codes, present
 from guide.engine import Answers
-from guide.forms import URGENT, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
+from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
+from guide.locale import explicit_choice
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
 
@@ -18,11 +25,48 @@ bp = Blueprint("patient", __name__)
 
 STEPS = (URGENT, *QUESTION_IDS)
 CHECK = "check"
+#: The query parameter that carries the answers where no session cookie comes back (masked in logs).
+STATE = "answers"
+#: Pages whose links need no answers: the answers are forgotten, or a code says them.
+NOT_CARRIED = {"patient.start_again", "patient.by_code", "patient.enter_code"}
+#: Why a patient was sent back to the start, by the `notice` a cookie-less address carries.
+NOTICES = {
+    "lost": lazy_gettext(
+        "We could not find your earlier answers. This happens when the page was left open "
+        "for a long time. Nothing important has been lost: please start again."
+    ),
+    "unreadable": lazy_gettext(
+        "The answers in this page's address could not be read: it may have been cut short or changed. "
+        "Nothing important has been lost: please start again."
+    ),
+}
+
+
+def cookieless() -> bool:
+    """Tell whether the request came without the session cookie (refused, blocked in a frame, or not set yet)."""
+    return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+def state_steps() -> codes.Steps:
+    """The steps a state code covers: the screening question, then the four questions."""
+    return ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in current_guide().engine.questions))
+
+
+def carried() -> dict[str, str]:
+    """The answers the page's address carries; none if it carries none or an unreadable state code."""
+    text = request.args.get(STATE)
+    if text is None:
+        return {}
+    try:
+        return codes.decode_state(state_steps(), text)
+    except codes.BadCode:
+        g.unreadable_state = True
+        return {}
 
 
 def answers() -> dict[str, str]:
-    """The answers given so far, by step."""
-    return dict(session.get("answers", {}))
+    """The answers given so far, by step: from the session cookie, else from the page's address."""
+    return dict(session.get("answers") or carried())
 
 
 def save(step: str, code: str) -> None:
@@ -57,15 +101,17 @@ def require_before(step: str):
     if missing is None or STEPS.index(missing) >= (STEPS.index(step) if step in STEPS else len(STEPS)):
         return None
     if not answers():
-        flash(
-            gettext(
-                "We could not find your earlier answers. This happens when the page was left open "
-                "for a long time. Nothing important has been lost: please start again."
-            ),
-            "restart",
-        )
-        return redirect(url_for("patient.start"))
+        return restart()
     return redirect(step_url(missing))
+
+
+def restart():
+    """Send the patient to the start, saying why: flashed with a cookie, in the start page's address without."""
+    notice = "unreadable" if g.get("unreadable_state") else "lost"
+    if cookieless():
+        return redirect(url_for("patient.start", notice=notice))
+    flash(str(NOTICES[notice]), "restart")
+    return redirect(url_for("patient.start"))
 
 
 def back_url(step: str) -> str:
@@ -97,7 +143,7 @@ def ask(step: str, form_type: type[QuestionForm], template: str, **context):
         template,
         form=form,
         back=back_url(step),
-        action=request.full_path.rstrip("?"),
+        action=request.script_root + request.full_path.rstrip("?"),
         **context,
     )
 
@@ -112,6 +158,9 @@ def after_answer(step: str, code: str) -> str:
 @bp.get("/")
 def start():
     """Say what the guide does and offer to start."""
+    notice = request.args.get("notice")
+    if notice in NOTICES:
+        flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     return render_template("start.html", started=bool(answers()))
 
 
@@ -234,6 +283,46 @@ def start_again():
     if ConfirmForm().validate_on_submit():
         session.pop("answers", None)
     return redirect(url_for("patient.start"))
+
+
+@bp.url_defaults
+def carry_state(endpoint: str, values: dict) -> None:
+    """Where no session cookie comes back, every link and form of the questionnaire carries the answers and language."""
+    if not cookieless() or endpoint in NOT_CARRIED:
+        return
+    given = answers()
+    if given:
+        values.setdefault(STATE, codes.encode_state(state_steps(), given))
+    lang = explicit_choice()
+    if lang:
+        values.setdefault("lang", lang)
+
+
+@bp.before_request
+def refuse_forgeries() -> None:
+    """Check that a form was sent by the guide's own page (the README explains why this way).
+
+    With the session cookie: Flask-WTF's token, as everywhere. Without it the request carries no
+    credential, so there is nothing for another site to ride; the browser's own word (Sec-Fetch-Site,
+    or else Origin) still refuses a form sent from another site, so it cannot set the guide's cookie.
+    """
+    if request.method != "POST" or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if not cookieless():
+        current_app.extensions["csrf"].protect()
+        return
+    if sent_from_another_site():
+        raise CSRFError("The form was sent from another site.")
+    g.csrf_valid = True  # tells the forms that this request's origin is checked
+
+
+def sent_from_another_site() -> bool:
+    """Tell whether the browser says the request came from a page that is not the guide's."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin not in (None, "null") and urlsplit(origin).netloc != request.host
 
 
 def init_app(app: Flask) -> None:

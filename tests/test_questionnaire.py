@@ -13,6 +13,16 @@ from guide import create_app
 ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
 
 
+@pytest.fixture
+def client(app):
+    """A browser that keeps cookies: it has the session cookie before its first answer, as a real one
+    does from the question's page (its CSRF token; this test app has CSRF off)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["seen"] = True
+    return client
+
+
 def url(step: str) -> str:
     return "/before-you-start" if step == "urgent" else f"/question/{step}"
 
