@@ -64,17 +64,31 @@ def carried() -> dict[str, str]:
         return {}
 
 
+def travelling() -> bool:
+    """Tell whether the answers travel in the addresses: no session cookie came back, or the address carries them."""
+    return cookieless() or STATE in request.args
+
+
 def answers() -> dict[str, str]:
-    """The answers given so far, by step: from the session cookie, else from the page's address."""
-    return dict(session.get("answers") or carried())
+    """The answers given so far, by step: from the page's address if it carries them, else from the session cookie."""
+    if "answers" not in g:
+        g.answers = carried() if STATE in request.args else dict(session.get("answers", {}))
+    return dict(g.answers)
+
+
+def keep(given: dict[str, str]) -> None:
+    """Keep the answers for the pages that follow: in the session cookie, and in their addresses while travelling."""
+    g.answers = dict(given)
+    if given:
+        session["answers"] = dict(given)
+        session.permanent = True
+    else:
+        session.pop("answers", None)
 
 
 def save(step: str, code: str) -> None:
-    """Keep one answer in the session cookie."""
-    given = answers()
-    given[step] = code
-    session["answers"] = given
-    session.permanent = True
+    """Keep one more answer."""
+    keep({**answers(), step: code})
 
 
 def step_url(step: str, **args) -> str:
@@ -258,8 +272,7 @@ def by_code(code: str):
         form = CodeForm(data={"code": code})
         form.code.errors = [present.code_error(error)]
         return render_template("code.html", form=form), 404
-    session["answers"] = {URGENT: "no", **dict(zip(QUESTION_IDS, combo, strict=True))}
-    session.permanent = True
+    keep({URGENT: "no", **dict(zip(QUESTION_IDS, combo, strict=True))})
     return show_result(combo)
 
 
@@ -281,14 +294,14 @@ def enter_code():
 def start_again():
     """Forget every answer and go back to the start."""
     if ConfirmForm().validate_on_submit():
-        session.pop("answers", None)
+        keep({})
     return redirect(url_for("patient.start"))
 
 
 @bp.url_defaults
 def carry_state(endpoint: str, values: dict) -> None:
-    """Where no session cookie comes back, every link and form of the questionnaire carries the answers and language."""
-    if not cookieless() or endpoint in NOT_CARRIED:
+    """While the answers travel, every link and form of the questionnaire carries them, and the language chosen."""
+    if endpoint in NOT_CARRIED or not travelling():
         return
     given = answers()
     if given:
