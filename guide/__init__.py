@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -11,20 +12,27 @@ from typing import Any
 
 from flask import Flask
 
+from guide.rules import rules_path
+from guide.table import RuleTableError
+
 ROOT = Path(__file__).resolve().parent.parent
+#: The languages the guide speaks, English (the language of rules.yaml) first. Adding one: a catalog
+#: (`make language CODE=xx`, then translate) and its code here (or FLASK_LANGUAGES='["en", "es", "xx"]').
+LANGUAGES = ("en", "es")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: safe defaults, then the environment (FLASK_*, GUIDE_RULES, GUIDE_EMBED_ORIGINS), then `config`.
 
-    Refuses to start (RuleTableError, a SystemExit listing every problem) on a broken rule table.
+    Raises `RuleTableError` (listing every problem) on a broken rule table.
     """
     app = Flask(__name__, root_path=str(ROOT))
     app.config.from_mapping(
         SECRET_KEY=secrets.token_hex(32),
-        GUIDE_RULES=None,
-        GUIDE_EMBED_ORIGINS=(),  # the sites that may frame /embed pages: none unless configured
-        LANGUAGES=("en", "es"),
+        GUIDE_RULES=rules_path(),
+        # The sites that may frame the /embed pages (origins, space or comma separated): none by default.
+        GUIDE_EMBED_ORIGINS=os.environ.get("GUIDE_EMBED_ORIGINS", ""),
+        LANGUAGES=LANGUAGES,
         BABEL_DEFAULT_LOCALE="en",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -32,10 +40,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=3600,
     )
     app.config.from_prefixed_env()
-    if os.environ.get("GUIDE_RULES"):
-        app.config["GUIDE_RULES"] = os.environ["GUIDE_RULES"]
-    if os.environ.get("GUIDE_EMBED_ORIGINS"):
-        app.config["GUIDE_EMBED_ORIGINS"] = os.environ["GUIDE_EMBED_ORIGINS"]
     if config:
         app.config.from_mapping(config)
 
@@ -55,3 +59,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
     csrf.exempt(views.bp)  # the questionnaire checks its own forms, with or without a session (refuse_forgeries)
     return app
+
+
+def create_app_or_exit() -> Flask:
+    """Build the app for a server; on a broken rule table, print every problem and exit with status 1."""
+    try:
+        return create_app()
+    except RuleTableError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        raise SystemExit(1) from None

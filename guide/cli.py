@@ -10,18 +10,19 @@ import sys
 
 import click
 
-from guide.check import default_rules_path, load_checked
-from guide.engine import Engine
 from guide.matrix import markdown
+from guide.rules import Guide, open_guide, rules_path
 from guide.table import RuleTableError
 
 
-def _load(path):
+def _open(path: str | None) -> Guide:
+    """Open the table, or print every problem and exit with status 1."""
     try:
-        return load_checked(path)
+        guide = open_guide(path or rules_path())
     except RuleTableError as error:
         click.echo("\n".join(error.problems), err=True)
         sys.exit(1)
+    return guide
 
 
 @click.group("guide")
@@ -33,13 +34,14 @@ def guide_cli() -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def check_command(path: str | None) -> None:
     """Check rules.yaml (or PATH, or $GUIDE_RULES): every problem as FILE:LINE: message."""
-    table, source = _load(path or default_rules_path())
-    combos = 1
-    for question in table.questions:
-        combos *= len(question.choices)
+    guide = _open(path)
+    for warning in guide.warnings:
+        click.echo(warning, err=True)
+    table = guide.table
+    warned = f"; {len(guide.warnings)} warning(s) above" if guide.warnings else ""
     click.echo(
-        f"{source.name}: OK: {len(table.rules)} rules decide all {combos} combinations; "
-        f"{len(table.procedures)} procedures, each reachable."
+        f"{guide.source.name}: OK: {len(table.rules)} rules decide all {table.combination_count} combinations; "
+        f"{len(table.procedures)} procedures, each reachable{warned}."
     )
 
 
@@ -47,5 +49,4 @@ def check_command(path: str | None) -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def table_command(path: str | None) -> None:
     """Print every combination of answers with its category, procedures and rule, as Markdown."""
-    table, _source = _load(path or default_rules_path())
-    click.echo(markdown(Engine(table)), nl=False)
+    click.echo(markdown(_open(path).engine), nl=False)

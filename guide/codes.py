@@ -70,8 +70,8 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s\-.]", "", text or "").upper()
 
 
-def _values(text: str, length: int) -> tuple[str, list[int]]:
-    """Normalize a code and return it with its characters' values, or raise BadCode saying what is wrong."""
+def _checked(text: str, length: int) -> str:
+    """Return a typed code normalized, or raise BadCode saying what is wrong with it."""
     code = normalize(text)
     if not code:
         raise BadCode(CodeError.EMPTY)
@@ -83,16 +83,16 @@ def _values(text: str, length: int) -> tuple[str, list[int]]:
     values = [ALPHABET.index(c) for c in code]
     if sum((weight + 1) * value for weight, value in enumerate(values)) % BASE:
         raise BadCode(CodeError.MISTAKE)
-    return code, values
+    return code
 
 
 def decode(questions: tuple[Question, ...], text: str) -> Answers:
     """Return the answers a code stands for, or raise BadCode saying what is wrong."""
-    code, _ = _values(text, LENGTH)
+    code = _checked(text, LENGTH)
     indexes = [_index(p, c) for p, c in enumerate(code[:-1])]
     if any(i >= len(q.codes) for i, q in zip(indexes, questions, strict=True)):
         raise BadCode(CodeError.MISTAKE)
-    return tuple(q.codes[i] for q, i in zip(questions, indexes, strict=True))  # type: ignore[return-value]
+    return Answers(*(q.codes[i] for q, i in zip(questions, indexes, strict=True)))
 
 
 #: The steps a state code covers, in order: each step's name and the codes of its answers.
@@ -108,7 +108,7 @@ def encode_state(steps: Steps, given: Mapping[str, str]) -> str:
 
 def decode_state(steps: Steps, text: str) -> dict[str, str]:
     """Return the answers a state code stands for, by step, or raise BadCode."""
-    code, _ = _values(text, len(steps) + 1)
+    code = _checked(text, len(steps) + 1)
     given = {}
     for position, (step, choices) in enumerate(steps):
         value = _index(position, code[position])

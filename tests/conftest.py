@@ -10,18 +10,20 @@ import pytest
 from werkzeug.serving import make_server
 
 from guide import create_app
-from guide.check import load_checked
 from guide.engine import Engine
+from guide.rules import open_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
+#: The clinic's table, checked once for the whole run; tests read facts (phone, counts) from it.
+GUIDE = open_guide(RULES)
+CLINIC = GUIDE.table.clinic
 
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The engine over the shipped table, without Flask."""
-    table, _source = load_checked(RULES)
-    return Engine(table)
+    return GUIDE.engine
 
 
 @pytest.fixture
