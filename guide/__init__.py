@@ -38,6 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=1),
         WTF_CSRF_TIME_LIMIT=3600,
+        # Flask-WTF's HTTPS check wants a Referer, which Referrer-Policy: no-referrer never sends: every
+        # form would fail over HTTPS. The questionnaire checks Sec-Fetch-Site/Origin instead (views.refuse_forgeries).
+        WTF_CSRF_SSL_STRICT=False,
     )
     app.config.from_prefixed_env()
     if config:

@@ -9,7 +9,8 @@ so framing stays refused everywhere, and pages outside `/embed` refuse it whatev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Flask, abort, current_app, request
 
@@ -23,10 +24,10 @@ _TEL_LINK = re.compile(r'<a (?=[^>]*href="tel:)(?![^>]*\btarget=)')
 class EmbedPrefix:
     """WSGI middleware: serve `/embed/…` as the same app, one level down, marked as embedded."""
 
-    def __init__(self, wsgi_app) -> None:
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
         if path == PREFIX or path.startswith(PREFIX + "/"):
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + PREFIX
@@ -85,7 +86,7 @@ def only_the_questionnaire() -> None:
 def init_app(app: Flask) -> None:
     """Mount the `/embed` prefix, keep the desk and the API out of it, and mark embed pages for the templates."""
     app.config["GUIDE_EMBED_ORIGINS"] = parse_origins(app.config.get("GUIDE_EMBED_ORIGINS"))
-    app.wsgi_app = EmbedPrefix(app.wsgi_app)
+    app.wsgi_app = EmbedPrefix(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented middleware idiom
     app.before_request(only_the_questionnaire)
     app.after_request(call_outside_the_frame)
     app.context_processor(lambda: {"embed": embedded(), "embed_origins": origins()})

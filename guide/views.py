@@ -315,17 +315,16 @@ def carry_state(endpoint: str, values: dict) -> None:
 def refuse_forgeries() -> None:
     """Check that a form was sent by the guide's own page (the README explains why this way).
 
-    With the session cookie: Flask-WTF's token, as everywhere. Without it the request carries no
-    credential, so there is nothing for another site to ride; the browser's own word (Sec-Fetch-Site,
-    or else Origin) still refuses a form sent from another site, so it cannot set the guide's cookie.
+    Every form: the browser's word (Sec-Fetch-Site, or else Origin) that it comes from the guide's own
+    page. With the session cookie, Flask-WTF's token besides, as everywhere. Without it the request
+    carries no credential, so there is nothing for another site to ride, and no token to compare.
     """
     if request.method != "POST" or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if not cookieless():
-        current_app.extensions["csrf"].protect()
-        return
     if sent_from_another_site():
         raise CSRFError("The form was sent from another site.")
+    if not cookieless():
+        current_app.extensions["csrf"].protect()
     g.csrf_valid = True  # tells the forms that this request's origin is checked
 
 

@@ -191,6 +191,19 @@ def test_with_a_session_the_csrf_token_is_still_required(app):
     assert "Please try that again" in text(response)
 
 
+@pytest.mark.parametrize("base_url", ["http://localhost", "https://localhost"])
+def test_with_a_session_a_form_with_its_token_is_taken_over_http_and_https(app, base_url):
+    client = app.test_client()
+    page = text(client.get("/before-you-start", base_url=base_url))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {URGENT: "no", "csrf_token": token}
+    forged = client.post("/before-you-start", base_url=base_url, data=data, headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 400
+    response = client.post("/before-you-start", base_url=base_url, data=data, headers=SAME_ORIGIN)
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == "/question/goal"
+
+
 def test_start_again_without_cookies_forgets_the_answers(engine, cookieless):
     page = walk(cookieless, next(combinations(engine.table)))
     response = cookieless.post(link(page, "/start-again", "<form [^>]*action"), headers=SAME_ORIGIN)
