@@ -21,7 +21,11 @@
   });
   frames().forEach(function (frame) {
     function ask() { frame.contentWindow.postMessage({ guide: "measure" }, guide); }
-    frame.addEventListener("load", ask);
+    frame.addEventListener("load", function () {
+      ask();
+      // A new page of the guide starts at its top, as it would outside a frame.
+      if (frame.getBoundingClientRect().top < 0) { frame.scrollIntoView(); }
+    });
     ask();
   });
 })();
