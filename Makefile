@@ -55,6 +55,7 @@ language: translations
 
 ## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`
 bench: install
+	$(BIN)/python -m tests.bench_engine
 	$(BIN)/python -m tests.bench_pages
 	$(BIN)/python -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_desk_browser.py \
 		-k "keys_only_from_an_empty_form or each_key_press_updates" 2>&1 | grep -E '^\[desk\]|passed|failed|rror'
