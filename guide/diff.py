@@ -1,0 +1,712 @@
+"""What changed for patients between two rule tables: `flask guide diff OLD [NEW]`.
+
+Pure Python, no Flask: Babel's catalog translates the report. Both tables are checked, every
+combination of answers is decided under each, and what a patient is told (category, reason,
+procedures in order, what-if, notes) is compared. Combinations told something different are
+grouped by the change they see, and each group is covered EXACTLY by few disjoint "families":
+products of answer sets per question (`cause = pain, area ∈ {nose, ears}, any goal, any gender`).
+Texts reworded without any outcome changing are listed once per text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from babel.support import NullTranslations, Translations
+
+from guide.check import check, default_rules_path
+from guide.engine import Answers, Engine, Recommendation, combinations
+from guide.table import QUESTION_IDS, RuleTableError, Table, display_name, parse, validate
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+#: Exit statuses: nothing a patient sees changed, something did, a table is broken or missing.
+SAME, CHANGED, BROKEN = 0, 1, 2
+
+Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
+Cube = tuple[frozenset[str], ...]  # one set of answer codes per question, in QUESTION_IDS order
+
+
+# ------------------------------------------------------------------ loading ----
+
+
+def read_table(spec: str | os.PathLike[str] | None) -> Table:
+    """Load and check a table from a path, or from `git show SPEC:rules.yaml` when SPEC is no file.
+
+    None means the working table. Raises `RuleTableError` with every problem, as `NAME:LINE: …`.
+    """
+    path = Path(spec) if spec is not None else default_rules_path()
+    if path.is_file():
+        name = display_name(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
+    else:
+        name, text = _git_show(str(spec))
+    data, source = parse(text, name)
+    table = validate(data, source)
+    problems = check(table, source)
+    if problems:
+        raise RuleTableError(problems)
+    return table
+
+
+def _git_show(revision: str) -> tuple[str, str]:
+    """Read the working table's file as it was at a git revision of its repository."""
+    working = default_rules_path().resolve()
+    name = f"{revision}:{working.name}"
+    command = ["git", "-C", str(working.parent), "show", f"{revision}:./{working.name}"]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise RuleTableError([f"{name}:1: is no file, and git cannot read it: {error}"]) from None
+    if run.returncode != 0:
+        reason = run.stderr.strip().splitlines()[-1:] or ["git failed"]
+        raise RuleTableError([f"{name}:1: is neither a file nor a git revision of the table ({reason[0]})"])
+    return name, run.stdout
+
+
+# ------------------------------------------------- what the patient is told ----
+
+
+@dataclass(frozen=True)
+class Told:
+    """What one combination is told, as ids (the outcome) and the English sources of its texts."""
+
+    category: str
+    rule: str
+    procedures: tuple[str, ...]
+    what_if: tuple[str, str, str] | None  # question, answer, category
+    notes: tuple[str, ...]  # the notes' names in the table (or their text, for a note it does not name)
+    texts: dict[Key, str] = field(compare=False, hash=False)
+
+    @property
+    def outcome(self) -> tuple:
+        """Everything but the wording."""
+        return self.category, self.rule, self.procedures, self.what_if, self.notes
+
+
+def told(rec: Recommendation, table: Table) -> Told:
+    """Build the record of what a recommendation tells, from the texts it shows."""
+    note_names = {text: name for name, text in table.notes}
+    notes = tuple(note_names.get(text, text) for text in rec.notes)
+    texts: dict[Key, str] = {
+        ("category", rec.category.id, "label"): rec.category.label,
+        ("category", rec.category.id, "summary"): rec.category.summary,
+        ("rule", rec.rule.id, "reason"): rec.rule.reason,
+        ("consultation", "message"): rec.consultation.message,
+    }
+    for procedure in rec.procedures:
+        texts["procedure", procedure.id, "name"] = procedure.name
+        texts["procedure", procedure.id, "summary"] = procedure.summary
+    for name, text in zip(notes, rec.notes, strict=True):
+        texts["note", name] = text
+    what_if = None
+    if rec.what_if is not None:
+        what_if = (rec.what_if.question.id, rec.what_if.code, rec.what_if.category.id)
+        texts["what_if", rec.what_if.question.id, rec.what_if.code] = rec.what_if.condition
+        texts["category", what_if[2], "label"] = rec.what_if.category.label
+    return Told(
+        category=rec.category.id,
+        rule=rec.rule.id,
+        procedures=tuple(p.id for p in rec.procedures),
+        what_if=what_if,
+        notes=notes,
+        texts=texts,
+    )
+
+
+def decide_all(table: Table) -> dict[Answers, Told]:
+    """What every combination of answers is told under a table."""
+    engine = Engine(table)
+    return {tuple(combo): told(engine.decide(combo), table) for combo in combinations(table)}
+
+
+# ------------------------------------------------------------------ changes ----
+
+
+class Fact(NamedTuple):
+    """One part of a change, the same for every combination that sees it."""
+
+    kind: str  # category, reason, removes, adds, moves, what_if, notes, new_combination, removed_combination
+    item: str | None = None  # the procedure, for removes/adds/moves
+    before: Any = None
+    after: Any = None
+
+
+KIND_ORDER = (
+    "removed_combination",
+    "new_combination",
+    "category",
+    "reason",
+    "removes",
+    "adds",
+    "moves",
+    "what_if",
+    "notes",
+)
+
+Change = tuple[Fact, ...]
+
+
+def _longest_common(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
+    """The items of the longest common subsequence of two lists without repeats."""
+    best = [[()] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, j in itertools.product(range(len(a)), range(len(b))):
+        if a[i] == b[j]:
+            best[i + 1][j + 1] = (*best[i][j], a[i])
+        else:
+            best[i + 1][j + 1] = max(best[i][j + 1], best[i + 1][j], key=len)
+    return set(best[len(a)][len(b)])
+
+
+def _procedure_facts(before: tuple[str, ...], after: tuple[str, ...]) -> list[Fact]:
+    """Removed, added and moved procedures; a position is where it stands in the new list (1 = first)."""
+    facts = [Fact("removes", p) for p in before if p not in after]
+    kept_before = tuple(p for p in before if p in after)
+    kept_after = tuple(p for p in after if p in before)
+    in_order = _longest_common(kept_before, kept_after)
+    for position, p in enumerate(after, start=1):
+        if p not in before:
+            facts.append(Fact("adds", p, after=position))
+        elif p not in in_order:
+            facts.append(Fact("moves", p, after=position))
+    return facts
+
+
+def change_of(before: Told | None, after: Told | None) -> Change:
+    """How what a combination is told changed; empty when only wording did, or nothing."""
+    if before is None or after is None:
+        return (Fact("new_combination" if before is None else "removed_combination"),)
+    facts = []
+    if before.category != after.category:
+        facts.append(Fact("category", before=before.category, after=after.category))
+    reason_before, reason_after = (t.texts["rule", t.rule, "reason"] for t in (before, after))
+    if before.rule != after.rule and reason_before != reason_after:
+        facts.append(Fact("reason", before=before.rule, after=after.rule))
+    facts += _procedure_facts(before.procedures, after.procedures)
+    if before.what_if != after.what_if:
+        facts.append(Fact("what_if", before=before.what_if, after=after.what_if))
+    if before.notes != after.notes:
+        facts.append(Fact("notes", before=before.notes, after=after.notes))
+    return tuple(sorted(facts, key=lambda f: (KIND_ORDER.index(f.kind), str(f))))
+
+
+# ----------------------------------------------------------------- families ----
+
+
+def _subsets(values: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every non-empty subset of a few values."""
+    for size in range(1, len(values) + 1):
+        yield from itertools.combinations(values, size)
+
+
+def _intersections(masks: Iterable[int]) -> set[int]:
+    """Every non-empty intersection of some of the bit masks (closed under `&`)."""
+    closed: set[int] = set()
+    frontier = {m for m in masks if m}
+    while frontier:
+        closed |= frontier
+        frontier = {a & b for a in closed for b in frontier if a & b} - closed
+    return closed
+
+
+def _largest_cube(points: set[tuple[int, ...]], order: tuple[int, ...]) -> tuple[int, list[set[int]]]:
+    """The largest product of value sets, one per dimension, that lies wholly within `points`.
+
+    Dimensions are taken smallest first (`order`): value subsets are tried for all but the last two;
+    for those two, every maximal block is an intersection of the rows' bit masks.
+    """
+    *free, row_dim, col_dim = order
+    masks: dict[tuple, int] = defaultdict(int)
+    for p in points:
+        masks[tuple(p[d] for d in free), p[row_dim]] |= 1 << p[col_dim]
+    present = [sorted({p[d] for p in points}) for d in free]
+    rows = sorted({p[row_dim] for p in points})
+    best: tuple[int, list[set[int]]] = (0, [])
+    for chosen in itertools.product(*(_subsets(values) for values in present)):
+        prefixes = list(itertools.product(*chosen))
+        row_masks = {}
+        for row in rows:
+            mask = -1
+            for prefix in prefixes:
+                mask &= masks.get((prefix, row), 0)
+            if mask:
+                row_masks[row] = mask
+        for cols in sorted(_intersections(row_masks.values())):
+            fitting = {row for row, mask in row_masks.items() if mask & cols == cols}
+            size = len(prefixes) * len(fitting) * cols.bit_count()
+            if size > best[0]:
+                sets: list[set[int]] = [set() for _ in order]
+                for d, values in zip(free, chosen, strict=True):
+                    sets[d] = set(values)
+                sets[row_dim] = fitting
+                sets[col_dim] = {bit for bit in range(cols.bit_length()) if cols >> bit & 1}
+                best = (size, sets)
+    return best
+
+
+def cover(combos: Iterable[Answers], domains: tuple[tuple[str, ...], ...]) -> list[Cube]:
+    """Cover a set of combinations exactly with disjoint cubes, the largest first (greedy).
+
+    The union of the cubes is the set, no two cubes share a combination; few cubes, not always fewest.
+    """
+    index = [{code: i for i, code in enumerate(codes)} for codes in domains]
+    left = {tuple(index[d][code] for d, code in enumerate(combo)) for combo in combos}
+    order = tuple(sorted(range(len(domains)), key=lambda d: len(domains[d])))
+    cubes = []
+    while left:
+        _size, sets = _largest_cube(left, order)
+        left -= set(itertools.product(*sets))
+        cubes.append(tuple(frozenset(domains[d][i] for i in values) for d, values in enumerate(sets)))
+    return cubes
+
+
+def in_cube(combo: Answers, cube: Cube) -> bool:
+    """Tell whether a combination lies in a cube."""
+    return all(code in codes for code, codes in zip(combo, cube, strict=True))
+
+
+# ------------------------------------------------------------------- report ----
+
+
+@dataclass(frozen=True)
+class Family:
+    """Combinations that see one change, described as one set of answers per question."""
+
+    cube: Cube
+    count: int
+    example: Answers
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """Every combination that sees the same change, as disjoint families, and one example."""
+
+    change: Change
+    combos: frozenset[Answers]
+    families: tuple[Family, ...]
+    before: Told | None
+    after: Told | None
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A text whose wording changed, and how many combinations show it."""
+
+    key: Key
+    before: str
+    after: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Everything that differs for patients between two tables."""
+
+    old_name: str
+    new_name: str
+    domains: tuple[tuple[str, ...], ...]
+    combinations: int
+    groups: tuple[ChangeGroup, ...]
+    texts: tuple[TextChange, ...]
+    labels: dict[Key, str]  # English sources of category labels, procedure names, notes, of both tables
+
+    @property
+    def status(self) -> int:
+        """SAME when no patient is told anything different, else CHANGED."""
+        return CHANGED if self.groups or self.texts else SAME
+
+    @property
+    def changed(self) -> int:
+        """How many combinations see a changed outcome."""
+        return sum(len(group.combos) for group in self.groups)
+
+
+def _domains(old: Table, new: Table) -> tuple[tuple[str, ...], ...]:
+    """The answer codes of each question in either table: the new table's order, then removed codes."""
+    domains = []
+    for question_id in QUESTION_IDS:
+        codes = list(new.question(question_id).codes)
+        codes += [code for code in old.question(question_id).codes if code not in codes]
+        domains.append(tuple(codes))
+    return tuple(domains)
+
+
+def _labels(*tables: Table) -> dict[Key, str]:
+    labels: dict[Key, str] = {}
+    for table in tables:
+        labels.update({("category", c.id, "label"): c.label for c in table.categories})
+        labels.update({("procedure", p.id, "name"): p.name for p in table.procedures})
+        labels.update({("note", name): text for name, text in table.notes})
+    return labels
+
+
+def _text_changes(before: dict[Answers, Told], after: dict[Answers, Told]) -> list[TextChange]:
+    """Each text shown under both tables whose wording differs, with the combinations that show it."""
+    counts: dict[tuple[Key, str, str], int] = defaultdict(int)
+    for combo, old in before.items():
+        new = after.get(combo)
+        if new is None:
+            continue
+        for key, text in new.texts.items():
+            if old.texts.get(key, text) != text:
+                counts[key, old.texts[key], text] += 1
+    return [TextChange(key, old, new, n) for (key, old, new), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def compare(old: Table, new: Table, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
+    """Decide every combination under both tables and group what differs."""
+    before, after = decide_all(old), decide_all(new)
+    domains = _domains(old, new)
+    by_change: dict[Change, list[Answers]] = defaultdict(list)
+    everything = list(itertools.product(*domains))
+    for combo in everything:
+        if combo not in before and combo not in after:
+            continue
+        change = change_of(before.get(combo), after.get(combo))
+        if change:
+            by_change[change].append(combo)
+    groups = []
+    for change, combos in by_change.items():
+        families = []
+        for cube in cover(combos, domains):
+            inside = [combo for combo in combos if in_cube(combo, cube)]
+            families.append(Family(cube, len(inside), inside[0]))
+        families.sort(key=lambda f: -f.count)
+        example = families[0].example
+        groups.append(ChangeGroup(change, frozenset(combos), tuple(families), before.get(example), after.get(example)))
+    groups.sort(key=lambda g: (-len(g.combos), str(g.change)))
+    reachable = sum(1 for combo in everything if combo in before or combo in after)
+    texts = _text_changes(before, after)
+    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), _labels(old, new))
+
+
+# -------------------------------------------------------------- translation ----
+
+
+class Translator:
+    """The report's language: Babel's catalog for our sentences and the table's English texts."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        if language == "en":
+            self.catalog: NullTranslations = NullTranslations()
+        else:
+            self.catalog = Translations.load(str(TRANSLATIONS), [language], "messages")
+            if not isinstance(self.catalog, Translations):
+                raise LookupError(f"no translations for {language!r} in {TRANSLATIONS}")
+
+    def gettext(self, message: str, **values: Any) -> str:
+        """Translate one of our sentences and fill in its values."""
+        text = self.catalog.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, number: int, **values: Any) -> str:
+        """Translate a sentence that depends on a count (`%(num)s`)."""
+        return self.catalog.ngettext(singular, plural, number) % {"num": number, **values}
+
+    def text(self, source: str) -> str:
+        """Translate a text of the rule table (an English source in the catalog)."""
+        return self.catalog.gettext(source)
+
+
+def languages() -> tuple[str, ...]:
+    """English, and every language with a catalog."""
+    found = sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES" / "messages.mo").is_file())
+    return ("en", *found)
+
+
+# ---------------------------------------------------------------- rendering ----
+
+
+def _code(code: str) -> str:
+    return f"`{code}`"
+
+
+def describe(cube: Cube, domains: tuple[tuple[str, ...], ...], tr: Translator) -> str:
+    """Say which answers a family covers, e.g. "`cause` = `pain`, `area` ∈ {`nose`, `ears`}, any `goal`"."""
+    named, free = [], []
+    for question_id, codes, domain in zip(QUESTION_IDS, cube, domains, strict=True):
+        ordered = [c for c in domain if c in codes]
+        if len(ordered) == len(domain):
+            free.append(tr.gettext("any %(question)s", question=_code(question_id)))
+        elif len(ordered) == 1:
+            named.append(f"{_code(question_id)} = {_code(ordered[0])}")
+        else:
+            named.append(f"{_code(question_id)} ∈ {{{', '.join(_code(c) for c in ordered)}}}")
+    return ", ".join(named + free) if named else tr.gettext("every combination of answers")
+
+
+def answers_text(combo: Answers) -> str:
+    """A combination as its four answer codes."""
+    return ", ".join(f"{question_id} {_code(code)}" for question_id, code in zip(QUESTION_IDS, combo, strict=True))
+
+
+def _position(tr: Translator, position: int) -> str:
+    if position == 1:
+        return tr.gettext("first")
+    return tr.gettext("in position %(position)s", position=position)
+
+
+def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
+    if key is None:
+        return tr.gettext("none")
+    question_id, code, category = key
+    return f"{_code(question_id)} = {_code(code)} → {tr.text(diff.labels['category', category, 'label'])}"
+
+
+def _notes_names(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
+    return ", ".join(_code(note) if ("note", note) in diff.labels else tr.text(note) for note in notes) or tr.gettext(
+        "none"
+    )
+
+
+def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
+    """Say one part of a change in words."""
+    label = diff.labels.get
+    procedure = tr.text(label(("procedure", fact.item, "name"), fact.item or ""))
+    sentences = {
+        "category": lambda: (
+            tr.text(label(("category", fact.before, "label"), fact.before))
+            + " → "
+            + tr.text(label(("category", fact.after, "label"), fact.after))
+        ),
+        "reason": lambda: tr.gettext(
+            "reason of rule %(before)s → of rule %(after)s", before=_code(fact.before), after=_code(fact.after)
+        ),
+        "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
+        "adds": lambda: tr.gettext(
+            "adds %(procedure)s %(position)s", procedure=procedure, position=_position(tr, fact.after)
+        ),
+        "moves": lambda: tr.gettext(
+            "moves %(procedure)s %(position)s", procedure=procedure, position=_position(tr, fact.after)
+        ),
+        "what_if": lambda: tr.gettext(
+            "what-if: %(before)s → %(after)s",
+            before=_what_if_key(tr, diff, fact.before),
+            after=_what_if_key(tr, diff, fact.after),
+        ),
+        "notes": lambda: tr.gettext(
+            "note: %(before)s → %(after)s",
+            before=_notes_names(tr, diff, fact.before),
+            after=_notes_names(tr, diff, fact.after),
+        ),
+        "new_combination": lambda: tr.gettext("a combination of answers that did not exist before"),
+        "removed_combination": lambda: tr.gettext("a combination of answers that no longer exists"),
+    }
+    return sentences[fact.kind]()
+
+
+def change_text(change: Change, diff: Diff, tr: Translator) -> str:
+    """Say a whole change in words."""
+    text = "; ".join(fact_text(fact, diff, tr) for fact in change)
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def told_texts(record: Told | None, tr: Translator) -> dict[str, Any] | None:
+    """What a combination is told, in the report's language."""
+    if record is None:
+        return None
+    texts = record.texts
+    what_if = None
+    if record.what_if is not None:
+        question_id, code, category = record.what_if
+        what_if = tr.gettext(
+            "Had %(condition)s, it would most likely have been %(category)s.",
+            condition=tr.text(texts["what_if", question_id, code]),
+            category=_lower_first(tr.text(texts["category", category, "label"])),
+        )
+    return {
+        "category": record.category,
+        "category_label": tr.text(texts["category", record.category, "label"]),
+        "rule": record.rule,
+        "reason": tr.text(texts["rule", record.rule, "reason"]),
+        "procedures": [{"id": p, "name": tr.text(texts["procedure", p, "name"])} for p in record.procedures],
+        "what_if": what_if,
+        "notes": [tr.text(texts["note", note]) for note in record.notes],
+    }
+
+
+def text_name(key: Key, tr: Translator) -> str:
+    """Say where a text is used, e.g. "the reason of rule `pain`"."""
+    kind, *rest = key
+    item = _code(rest[0])
+    names = {
+        ("category", "label"): lambda: tr.gettext("the name of category %(item)s", item=item),
+        ("category", "summary"): lambda: tr.gettext("the summary of category %(item)s", item=item),
+        ("rule", "reason"): lambda: tr.gettext("the reason of rule %(item)s", item=item),
+        ("procedure", "name"): lambda: tr.gettext("the name of procedure %(item)s", item=item),
+        ("procedure", "summary"): lambda: tr.gettext("the summary of procedure %(item)s", item=item),
+        ("note",): lambda: tr.gettext("the note %(item)s", item=_code(rest[0])),
+        ("what_if",): lambda: tr.gettext("the what-if text of %(item)s", item=f"{_code(rest[0])} = {_code(rest[1])}"),
+        ("consultation",): lambda: tr.gettext("the consultation message"),
+    }
+    return (names.get((kind, rest[-1])) or names[kind,])()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _told_rows(before: dict | None, after: dict | None, tr: Translator) -> list[str]:
+    """The example's before/after table."""
+
+    def cells(record: dict | None) -> list[str]:
+        if record is None:
+            return ["—"] * 5
+        rule = tr.gettext("rule %(rule)s", rule=_code(record["rule"]))
+        procedures = ", ".join(f"{n}. {p['name']}" for n, p in enumerate(record["procedures"], start=1))
+        return [
+            record["category_label"],
+            f"{record['reason']} ({rule})",
+            procedures or "—",
+            record["what_if"] or "—",
+            " ".join(record["notes"]) or "—",
+        ]
+
+    names = [tr.gettext("Category"), tr.gettext("Reason"), tr.gettext("Procedures")]
+    names += [tr.gettext("What if"), tr.gettext("Notes")]
+    rows = ["| | " + tr.gettext("Before") + " | " + tr.gettext("After") + " |", "|---|---|---|"]
+    for name, old, new in zip(names, cells(before), cells(after), strict=True):
+        rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
+    return rows
+
+
+def _summary(diff: Diff, tr: Translator) -> str:
+    compared = tr.ngettext(
+        "All %(num)s combination of answers compared.",
+        "All %(num)s combinations of answers compared.",
+        diff.combinations,
+    )
+    if diff.status == SAME:
+        return compared + " " + tr.gettext("No patient is told anything different.")
+    return (
+        compared
+        + " "
+        + tr.gettext(
+            "Combinations told something different: %(changed)s (changes: %(changes)s, families: %(families)s). "
+            "Reworded texts: %(texts)s.",
+            changed=diff.changed,
+            changes=len(diff.groups),
+            families=sum(len(group.families) for group in diff.groups),
+            texts=len(diff.texts),
+        )
+    )
+
+
+def _group_lines(number: int, group: ChangeGroup, diff: Diff, tr: Translator) -> list[str]:
+    lines = ["", f"## {number}. {change_text(group.change, diff, tr)}", ""]
+    lines += [tr.ngettext("%(num)s combination, in:", "%(num)s combinations, in:", len(group.combos)), ""]
+    for family in group.families:
+        count = tr.ngettext("%(num)s combination", "%(num)s combinations", family.count)
+        example = tr.gettext("e.g. %(answers)s", answers=answers_text(family.example))
+        lines.append(f"- {describe(family.cube, diff.domains, tr)}: {count}, {example}")
+    example = tr.gettext("Example: %(answers)s", answers=answers_text(group.families[0].example))
+    lines += ["", example, ""]
+    return lines + _told_rows(told_texts(group.before, tr), told_texts(group.after, tr), tr)
+
+
+def _text_lines(diff: Diff, tr: Translator) -> list[str]:
+    lines = ["", "## " + tr.gettext("Reworded texts"), ""]
+    before, after = tr.gettext("before"), tr.gettext("after")
+    for change in diff.texts:
+        count = tr.ngettext("shown to %(num)s combination", "shown to %(num)s combinations", change.count)
+        lines.append(f"- {text_name(change.key, tr)}, {count}:")
+        lines.append(f"  - {before}: {tr.text(change.before)}")
+        lines.append(f"  - {after}: {tr.text(change.after)}")
+    return lines
+
+
+def markdown(diff: Diff, tr: Translator) -> str:
+    """The report as Markdown, for a pull request or an e-mail to the surgeon."""
+    title = tr.gettext("What patients are told: %(old)s → %(new)s", old=_code(diff.old_name), new=_code(diff.new_name))
+    lines = ["# " + title, "", _summary(diff, tr)]
+    for number, group in enumerate(diff.groups, start=1):
+        lines += _group_lines(number, group, diff, tr)
+    if diff.texts:
+        lines += _text_lines(diff, tr)
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diff: Diff, tr: Translator) -> str:
+    """The report as JSON."""
+
+    def answers(combo: Answers) -> dict[str, str]:
+        return dict(zip(QUESTION_IDS, combo, strict=True))
+
+    report = {
+        "old": diff.old_name,
+        "new": diff.new_name,
+        "language": tr.language,
+        "combinations": diff.combinations,
+        "changed": diff.changed,
+        "changes": [
+            {
+                "summary": change_text(group.change, diff, tr),
+                "facts": [fact._asdict() for fact in group.change],
+                "count": len(group.combos),
+                "families": [
+                    {
+                        "when": {
+                            q: [c for c in domain if c in codes]
+                            for q, codes, domain in zip(QUESTION_IDS, family.cube, diff.domains, strict=True)
+                        },
+                        "condition": describe(family.cube, diff.domains, tr),
+                        "count": family.count,
+                        "example": answers(family.example),
+                    }
+                    for family in group.families
+                ],
+                "example": {
+                    "answers": answers(group.families[0].example),
+                    "before": told_texts(group.before, tr),
+                    "after": told_texts(group.after, tr),
+                },
+            }
+            for group in diff.groups
+        ],
+        "texts": [
+            {
+                "text": text_name(change.key, tr),
+                "key": list(change.key),
+                "before": tr.text(change.before),
+                "after": tr.text(change.after),
+                "count": change.count,
+            }
+            for change in diff.texts
+        ],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def run(old: str, new: str | None, *, language: str = "en", json_output: bool = False) -> tuple[int, str, str]:
+    """Compare two tables; return the exit status, the report and the problems (for stderr)."""
+    tables = []
+    for spec in (old, new):
+        try:
+            tables.append(read_table(spec))
+        except RuleTableError as error:
+            return BROKEN, "", "\n".join(error.problems)
+    names = [_name(spec) for spec in (old, new)]
+    diff = compare(*tables, *names)
+    tr = Translator(language)
+    return diff.status, (as_json if json_output else markdown)(diff, tr), ""
+
+
+def _name(spec: str | None) -> str:
+    path = Path(spec) if spec is not None else default_rules_path()
+    return display_name(path) if path.is_file() else f"{spec}:{default_rules_path().name}"
