@@ -51,9 +51,11 @@ translations: $(INSTALLED)
 	fi
 	$(BIN)/pybabel compile --domain messages --directory translations --statistics
 
-## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`
+## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`,
+## how long `guide diff` takes on the real table
 bench: install
 	$(BIN)/python -m tests.bench_pages
+	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_desk_browser.py \
 		-k "keys_only_from_an_empty_form or each_key_press_updates" 2>&1 | grep -E '^\[desk\]|passed|failed|rror'
 	@if command -v hyperfine >/dev/null; then \
