@@ -38,10 +38,11 @@ Cube = tuple[frozenset[str], ...]  # one set of answer codes per question, in QU
 # ------------------------------------------------------------------ loading ----
 
 
-def read_table(spec: str | os.PathLike[str] | None) -> Table:
+def read_table(spec: str | os.PathLike[str] | None) -> tuple[Table, str]:
     """Load and check a table from a path, or from `git show SPEC:rules.yaml` when SPEC is no file.
 
-    None means the working table. Raises `RuleTableError` with every problem, as `NAME:LINE: …`.
+    None means the working table. Returns the table and its name (a path, or `REVISION:rules.yaml`);
+    raises `RuleTableError` with every problem, as `NAME:LINE: …`.
     """
     path = Path(spec) if spec is not None else default_rules_path()
     if path.is_file():
@@ -57,7 +58,7 @@ def read_table(spec: str | os.PathLike[str] | None) -> Table:
     problems = check(table, source)
     if problems:
         raise RuleTableError(problems)
-    return table
+    return table, name
 
 
 def _git_show(revision: str) -> tuple[str, str]:
@@ -695,18 +696,15 @@ def as_json(diff: Diff, tr: Translator) -> str:
 
 def run(old: str, new: str | None, *, language: str = "en", json_output: bool = False) -> tuple[int, str, str]:
     """Compare two tables; return the exit status, the report and the problems (for stderr)."""
-    tables = []
+    loaded, problems = [], []
     for spec in (old, new):
         try:
-            tables.append(read_table(spec))
+            loaded.append(read_table(spec))
         except RuleTableError as error:
-            return BROKEN, "", "\n".join(error.problems)
-    names = [_name(spec) for spec in (old, new)]
-    diff = compare(*tables, *names)
+            problems += error.problems
+    if problems:
+        return BROKEN, "", "\n".join(problems)
+    (old_table, old_name), (new_table, new_name) = loaded
+    diff = compare(old_table, new_table, old_name, new_name)
     tr = Translator(language)
     return diff.status, (as_json if json_output else markdown)(diff, tr), ""
-
-
-def _name(spec: str | None) -> str:
-    path = Path(spec) if spec is not None else default_rules_path()
-    return display_name(path) if path.is_file() else f"{spec}:{default_rules_path().name}"

@@ -47,7 +47,7 @@ def main() -> None:
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     with tempfile.TemporaryDirectory() as folder:
         other = str(variant(Path(folder)))
-        found = diff.compare(diff.read_table(other), diff.read_table(None))
+        found = diff.compare(diff.read_table(other)[0], diff.read_table(None)[0])
         families = sum(len(group.families) for group in found.groups)
         print(
             f"[diff] variant → working: {found.changed} of {found.combinations} combinations told something "

@@ -79,8 +79,8 @@ def find(items: list[dict], item_id: str) -> dict:
 
 def compare(tmp_path, old: dict, new: dict) -> tuple[diff.Diff, Engine, Engine]:
     """Compare two tables, prove the grouping exact, and return the engines for expectations."""
-    old_table = diff.read_table(write(tmp_path, "old.yaml", old))
-    new_table = diff.read_table(write(tmp_path, "new.yaml", new))
+    old_table, _name = diff.read_table(write(tmp_path, "old.yaml", old))
+    new_table, _name = diff.read_table(write(tmp_path, "new.yaml", new))
     result = diff.compare(old_table, new_table)
     assert_exact(result, old_table, new_table)
     return result, Engine(old_table), Engine(new_table)
