@@ -2,10 +2,11 @@
 
 Pure Python, no Flask: Babel's catalog translates the report. Both tables are checked, every
 combination of answers is decided under each, and what a patient is told (category, reason,
-procedures in order, what-if, notes) is compared. Combinations told something different are
-grouped by the change they see, and each group is covered EXACTLY by few disjoint "families":
-products of answer sets per question (`cause = pain, area ∈ {nose, ears}, any goal, any gender`).
-Texts reworded without any outcome changing are listed once per text.
+procedures in order, what-if, notes) is compared. A difference is split into single changes
+("Reconstructive surgery → Not clear yet", "adds Gynecomastia correction first"); the combinations
+that see one change are covered EXACTLY by few disjoint "families": products of answer sets per
+question (`cause = pain, area ∈ {nose, ears}, any goal, any gender`). A combination that sees two
+changes is in both. Texts reworded without any outcome changing are listed once per text.
 """
 
 from __future__ import annotations
@@ -156,8 +157,6 @@ KIND_ORDER = (
     "notes",
 )
 
-Change = tuple[Fact, ...]
-
 
 def _longest_common(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
     """The items of the longest common subsequence of two lists without repeats."""
@@ -171,21 +170,26 @@ def _longest_common(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
 
 
 def _procedure_facts(before: tuple[str, ...], after: tuple[str, ...]) -> list[Fact]:
-    """Removed, added and moved procedures; a position is where it stands in the new list (1 = first)."""
+    """Removed, added and moved procedures, and where each added or moved one now stands.
+
+    An added procedure stands "first" or "later" in the list; a moved one "first", "up" or "down"
+    among the procedures listed both before and after (those outside their longest common order).
+    """
     facts = [Fact("removes", p) for p in before if p not in after]
     kept_before = tuple(p for p in before if p in after)
     kept_after = tuple(p for p in after if p in before)
     in_order = _longest_common(kept_before, kept_after)
-    for position, p in enumerate(after, start=1):
+    for p in after:
         if p not in before:
-            facts.append(Fact("adds", p, after=position))
+            facts.append(Fact("adds", p, after="first" if p == after[0] else "later"))
         elif p not in in_order:
-            facts.append(Fact("moves", p, after=position))
+            up = kept_after.index(p) < kept_before.index(p)
+            facts.append(Fact("moves", p, after="first" if p == after[0] else "up" if up else "down"))
     return facts
 
 
-def change_of(before: Told | None, after: Told | None) -> Change:
-    """How what a combination is told changed; empty when only wording did, or nothing."""
+def change_of(before: Told | None, after: Told | None) -> tuple[Fact, ...]:
+    """How what a combination is told changed, fact by fact; empty when only wording did, or nothing."""
     if before is None or after is None:
         return (Fact("new_combination" if before is None else "removed_combination"),)
     facts = []
@@ -291,9 +295,9 @@ class Family:
 
 @dataclass(frozen=True)
 class ChangeGroup:
-    """Every combination that sees the same change, as disjoint families, and one example."""
+    """Every combination that sees one change, as disjoint families, and one example told in full."""
 
-    change: Change
+    fact: Fact
     combos: frozenset[Answers]
     families: tuple[Family, ...]
     before: Told | None
@@ -330,7 +334,7 @@ class Diff:
     @property
     def changed(self) -> int:
         """How many combinations see a changed outcome."""
-        return sum(len(group.combos) for group in self.groups)
+        return len(frozenset().union(*(group.combos for group in self.groups)))
 
 
 def _domains(old: Table, new: Table) -> tuple[tuple[str, ...], ...]:
@@ -369,24 +373,22 @@ def compare(old: Table, new: Table, old_name: str = "OLD", new_name: str = "NEW"
     """Decide every combination under both tables and group what differs."""
     before, after = decide_all(old), decide_all(new)
     domains = _domains(old, new)
-    by_change: dict[Change, list[Answers]] = defaultdict(list)
+    by_fact: dict[Fact, list[Answers]] = defaultdict(list)
     everything = list(itertools.product(*domains))
     for combo in everything:
-        if combo not in before and combo not in after:
-            continue
-        change = change_of(before.get(combo), after.get(combo))
-        if change:
-            by_change[change].append(combo)
+        if combo in before or combo in after:
+            for fact in change_of(before.get(combo), after.get(combo)):
+                by_fact[fact].append(combo)
     groups = []
-    for change, combos in by_change.items():
+    for fact, combos in by_fact.items():
         families = []
         for cube in cover(combos, domains):
             inside = [combo for combo in combos if in_cube(combo, cube)]
             families.append(Family(cube, len(inside), inside[0]))
         families.sort(key=lambda f: -f.count)
         example = families[0].example
-        groups.append(ChangeGroup(change, frozenset(combos), tuple(families), before.get(example), after.get(example)))
-    groups.sort(key=lambda g: (-len(g.combos), str(g.change)))
+        groups.append(ChangeGroup(fact, frozenset(combos), tuple(families), before.get(example), after.get(example)))
+    groups.sort(key=lambda g: (KIND_ORDER.index(g.fact.kind), -len(g.combos), str(g.fact)))
     reachable = sum(1 for combo in everything if combo in before or combo in after)
     texts = _text_changes(before, after)
     return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), _labels(old, new))
@@ -453,17 +455,21 @@ def answers_text(combo: Answers) -> str:
     return ", ".join(f"{question_id} {_code(code)}" for question_id, code in zip(QUESTION_IDS, combo, strict=True))
 
 
-def _position(tr: Translator, position: int) -> str:
-    if position == 1:
-        return tr.gettext("first")
-    return tr.gettext("in position %(position)s", position=position)
+def _place(tr: Translator, place: str) -> str:
+    places = {
+        "first": lambda: tr.gettext("at the top of the list"),
+        "later": lambda: tr.gettext("lower in the list"),
+        "up": lambda: tr.gettext("up the list"),
+        "down": lambda: tr.gettext("down the list"),
+    }
+    return places[place]()
 
 
 def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
     if key is None:
         return tr.gettext("none")
     question_id, code, category = key
-    return f"{_code(question_id)} = {_code(code)} → {tr.text(diff.labels['category', category, 'label'])}"
+    return f"{_code(question_id)} = {_code(code)} ({tr.text(diff.labels['category', category, 'label'])})"
 
 
 def _notes_names(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
@@ -483,15 +489,11 @@ def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
             + tr.text(label(("category", fact.after, "label"), fact.after))
         ),
         "reason": lambda: tr.gettext(
-            "reason of rule %(before)s → of rule %(after)s", before=_code(fact.before), after=_code(fact.after)
+            "reason: rule %(before)s → rule %(after)s", before=_code(fact.before), after=_code(fact.after)
         ),
         "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
-        "adds": lambda: tr.gettext(
-            "adds %(procedure)s %(position)s", procedure=procedure, position=_position(tr, fact.after)
-        ),
-        "moves": lambda: tr.gettext(
-            "moves %(procedure)s %(position)s", procedure=procedure, position=_position(tr, fact.after)
-        ),
+        "adds": lambda: tr.gettext("adds %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
+        "moves": lambda: tr.gettext("moves %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
         "what_if": lambda: tr.gettext(
             "what-if: %(before)s → %(after)s",
             before=_what_if_key(tr, diff, fact.before),
@@ -508,9 +510,9 @@ def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
     return sentences[fact.kind]()
 
 
-def change_text(change: Change, diff: Diff, tr: Translator) -> str:
-    """Say a whole change in words."""
-    text = "; ".join(fact_text(fact, diff, tr) for fact in change)
+def change_text(fact: Fact, diff: Diff, tr: Translator) -> str:
+    """Say a change in words, as a heading."""
+    text = fact_text(fact, diff, tr)
     return text[:1].upper() + text[1:]
 
 
@@ -610,7 +612,7 @@ def _summary(diff: Diff, tr: Translator) -> str:
 
 
 def _group_lines(number: int, group: ChangeGroup, diff: Diff, tr: Translator) -> list[str]:
-    lines = ["", f"## {number}. {change_text(group.change, diff, tr)}", ""]
+    lines = ["", f"## {number}. {change_text(group.fact, diff, tr)}", ""]
     lines += [tr.ngettext("%(num)s combination, in:", "%(num)s combinations, in:", len(group.combos)), ""]
     for family in group.families:
         count = tr.ngettext("%(num)s combination", "%(num)s combinations", family.count)
@@ -657,8 +659,8 @@ def as_json(diff: Diff, tr: Translator) -> str:
         "changed": diff.changed,
         "changes": [
             {
-                "summary": change_text(group.change, diff, tr),
-                "facts": [fact._asdict() for fact in group.change],
+                "summary": change_text(group.fact, diff, tr),
+                "fact": group.fact._asdict(),
                 "count": len(group.combos),
                 "families": [
                     {
