@@ -46,7 +46,7 @@ def read_table(spec: str | os.PathLike[str] | None) -> tuple[Table, str]:
     raises `RuleTableError` with every problem, as `NAME:LINE: …`.
     """
     path = Path(spec) if spec is not None else default_rules_path()
-    if path.is_file():
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
         name = display_name(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -90,11 +90,6 @@ class Told:
     what_if: tuple[str, str, str] | None  # question, answer, category
     notes: tuple[str, ...]  # the notes' names in the table (or their text, for a note it does not name)
     texts: dict[Key, str] = field(compare=False, hash=False)
-
-    @property
-    def outcome(self) -> tuple:
-        """Everything but the wording."""
-        return self.category, self.rule, self.procedures, self.what_if, self.notes
 
 
 def told(rec: Recommendation, table: Table) -> Told:
@@ -630,7 +625,9 @@ def _text_lines(diff: Diff, tr: Translator) -> list[str]:
         count = tr.ngettext("shown to %(num)s combination", "shown to %(num)s combinations", change.count)
         lines.append(f"- {text_name(change.key, tr)}, {count}:")
         lines.append(f"  - {before}: {tr.text(change.before)}")
-        lines.append(f"  - {after}: {tr.text(change.after)}")
+        untranslated = tr.language != "en" and tr.text(change.after) == change.after
+        missing = " " + tr.gettext("(not translated yet: run make translations)") if untranslated else ""
+        lines.append(f"  - {after}: {tr.text(change.after)}{missing}")
     return lines
 
 

@@ -320,6 +320,19 @@ def test_a_git_revision_of_the_working_table(tmp_path, monkeypatch):
     assert "no-such-revision:rules.yaml:1:" in missing.stderr
 
 
-def test_a_missing_table_is_a_table_error(tmp_path):
-    with pytest.raises(RuleTableError):
+def test_a_missing_table_file_is_reported_as_unreadable(tmp_path):
+    with pytest.raises(RuleTableError) as caught:
         diff.read_table(tmp_path / "nothing.yaml")
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{tmp_path / 'nothing.yaml'}:1: cannot be read")
+
+
+def test_a_reworded_text_without_spanish_is_flagged_in_the_spanish_report(tmp_path):
+    old = small_table()
+    new = copy.deepcopy(old)
+    find(new["rules"], "injury")["reason"] = "A sentence the catalog has never seen."
+    paths = write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
+    tr = diff.Translator("es")
+    flag = tr.gettext("(not translated yet: run make translations)")
+    assert flag in run_cli(*paths, "--lang", "es").stdout
+    assert "not translated yet" not in run_cli(*paths).stdout
