@@ -1,3 +1,3 @@
-from guide import create_app
+from guide import create_app_or_exit
 
-app = create_app()
+app = create_app_or_exit()

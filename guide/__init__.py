@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
+import sys
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -11,18 +11,21 @@ from typing import Any
 
 from flask import Flask
 
+from guide.rules import rules_path
+from guide.table import RuleTableError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: safe defaults, then FLASK_* and GUIDE_RULES from the environment, then `config`.
 
-    Refuses to start (RuleTableError, a SystemExit listing every problem) on a broken rule table.
+    Raises `RuleTableError` (listing every problem) on a broken rule table.
     """
     app = Flask(__name__, root_path=str(ROOT))
     app.config.from_mapping(
         SECRET_KEY=secrets.token_hex(32),
-        GUIDE_RULES=None,
+        GUIDE_RULES=rules_path(),
         LANGUAGES=("en", "es"),
         BABEL_DEFAULT_LOCALE="en",
         SESSION_COOKIE_HTTPONLY=True,
@@ -31,8 +34,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=3600,
     )
     app.config.from_prefixed_env()
-    if os.environ.get("GUIDE_RULES"):
-        app.config["GUIDE_RULES"] = os.environ["GUIDE_RULES"]
     if config:
         app.config.from_mapping(config)
 
@@ -49,3 +50,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     CSRFProtect(app).exempt(api.bp)
     return app
+
+
+def create_app_or_exit() -> Flask:
+    """Build the app for a server; on a broken rule table, print every problem and exit with status 1."""
+    try:
+        return create_app()
+    except RuleTableError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        raise SystemExit(1) from None

@@ -8,41 +8,42 @@ agree on the category; the first of them in the file reports. Every problem is o
 
 from __future__ import annotations
 
-import os
-from collections import Counter
-from pathlib import Path
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from guide.engine import Answers, Engine, combinations, matches
-from guide.table import (
-    CATEGORY_IDS,
-    QUESTION_IDS,
-    UNSPECIFIED,
-    UNSURE,
-    Loc,
-    RuleTableError,
-    Source,
-    Table,
-    load_table,
-)
+from guide.loader import Source
+from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Loc, Table
 
 
-def load_checked(path: str | os.PathLike[str]) -> tuple[Table, Source]:
-    """Load a table and check it all; raise `RuleTableError` listing every problem."""
-    table, source = load_table(path)
-    problems = check(table, source)
-    if problems:
-        raise RuleTableError(problems)
-    return table, source
+@dataclass(frozen=True)
+class Findings:
+    """What the check found: errors stop the table from being used; warnings are for the clinic to read.
+
+    `engine` is the engine over the table, built when there is no error.
+    """
+
+    errors: list[str]
+    warnings: list[str] = field(default_factory=list)
+    engine: Engine | None = None
 
 
-def check(table: Table, source: Source) -> list[str]:
-    """Return every problem of a schema-valid table, in file order."""
+def check(table: Table, source: Source) -> Findings:
+    """Find every problem of a schema-valid table, in file order, and build its engine when there is none."""
     found: list[tuple[Loc, str]] = []
     found += _structure(table)
     if not found:
         found += _references(table)
     if not found:
         found += _coverage(table)
+    if found:
+        return Findings(_in_file_order(source, found))
+    engine = Engine(table)
+    errors = _unreachable(engine)
+    return Findings(_in_file_order(source, errors), _in_file_order(source, _empty_lists(engine)), engine)
+
+
+def _in_file_order(source: Source, found: list[tuple[Loc, str]]) -> list[str]:
     return [source.problem(loc, message) for loc, message in sorted(found, key=lambda p: source.line(p[0]))]
 
 
@@ -79,8 +80,6 @@ def _structure(table: Table) -> list[tuple[Loc, str]]:
     have = {c.id for c in table.categories}
     for missing in [c for c in CATEGORY_IDS if c not in have]:
         problems.append((("categories",), f'category "{missing}" is missing'))
-    if "en" not in table.clinic.languages:
-        problems.append((("clinic", "languages"), 'languages must include "en", the language of this file'))
     return problems
 
 
@@ -118,6 +117,9 @@ def _question_references(table: Table) -> list[tuple[Loc, str]]:
     for index, category in enumerate(table.categories):
         if len(set(category.offer)) != len(category.offer):
             problems.append((("categories", index, "offer"), f'category "{category.id}": "offer" lists a kind twice'))
+    for index, rule in enumerate(table.rules):
+        if rule.offer is not None and len(set(rule.offer)) != len(rule.offer):
+            problems.append((("rules", index, "offer"), f'rule "{rule.id}": "offer" lists a kind twice'))
     return problems
 
 
@@ -149,6 +151,8 @@ def _procedure_references(table: Table) -> list[tuple[Loc, str]]:
             if procedure.only_for in (UNSPECIFIED, UNSURE):
                 message = f'{owner}: "only_for" must name a sex, not "{procedure.only_for}"'
                 problems.append((loc + ("only_for",), message))
+        if len(set(procedure.kinds)) != len(procedure.kinds):
+            problems.append((loc + ("kinds",), f'{owner}: "kinds" lists a kind twice'))
         if UNSURE in procedure.areas:
             message = f'{owner}: "{UNSURE}" is not an area; list the procedure under "causes" instead'
             problems.append((loc + ("areas",), message))
@@ -218,17 +222,29 @@ def _coverage(table: Table) -> list[tuple[Loc, str]]:
     gaps = set(everything) - reported
     for cube in _cubes(table, gaps):
         problems.append((("rules",), f"no rule decides {describe(table, cube)}"))
-    if not problems:
-        engine = Engine(table)
-        listed = {p.id for combo in everything for p in engine.decide(combo).procedures}
-        for index, procedure in enumerate(table.procedures):
-            if procedure.id not in listed:
-                problems.append(
-                    (("procedures", index), f'procedure "{procedure.id}" is never listed: no answers lead to it')
-                )
     return problems
 
 
-def default_rules_path() -> Path:
-    """The rule table in use: `GUIDE_RULES`, or rules.yaml at the project's root."""
-    return Path(os.environ.get("GUIDE_RULES") or Path(__file__).resolve().parent.parent / "rules.yaml")
+def _unreachable(engine: Engine) -> list[tuple[Loc, str]]:
+    """Procedures that no combination of answers lists."""
+    listed = {p.id for rec in engine.decide_all().values() for p in rec.procedures}
+    return [
+        (("procedures", index), f'procedure "{procedure.id}" is never listed: no answers lead to it')
+        for index, procedure in enumerate(engine.table.procedures)
+        if procedure.id not in listed
+    ]
+
+
+def _empty_lists(engine: Engine) -> list[tuple[Loc, str]]:
+    """Known body areas where a decided category lists no procedure: where the clinic's list is empty."""
+    empty: dict[str, set[Answers]] = defaultdict(set)
+    for combo, rec in engine.decide_all().items():
+        if not rec.procedures and combo.area != UNSURE and rec.category.id != UNDETERMINED:
+            empty[rec.rule.id].add(combo)
+    table = engine.table
+    warnings = []
+    for index, rule in enumerate(table.rules):
+        for cube in _cubes(table, empty.get(rule.id, set())):
+            message = f'warning: rule "{rule.id}" ({rule.category}) lists no procedure for {describe(table, cube)}'
+            warnings.append((("rules", index), message))
+    return warnings

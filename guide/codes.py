@@ -81,4 +81,4 @@ def decode(questions: tuple[Question, ...], text: str) -> Answers:
     indexes = [_index(p, c) for p, c in enumerate(code[:-1])]
     if any(i >= len(q.codes) for i, q in zip(indexes, questions, strict=True)):
         raise BadCode(CodeError.MISTAKE)
-    return tuple(q.codes[i] for q, i in zip(questions, indexes, strict=True))  # type: ignore[return-value]
+    return Answers(*(q.codes[i] for q, i in zip(questions, indexes, strict=True)))

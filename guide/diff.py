@@ -23,9 +23,12 @@ from typing import Any, NamedTuple
 
 from babel.support import NullTranslations, Translations
 
-from guide.check import check, default_rules_path
-from guide.engine import Answers, Engine, Recommendation, combinations
-from guide.table import QUESTION_IDS, RuleTableError, Table, display_name, parse, validate
+from guide.check import check
+from guide.engine import Engine, Recommendation
+from guide.loader import display_name
+from guide.loader import read_table as parse_table
+from guide.rules import rules_path
+from guide.table import QUESTION_IDS, RuleTableError, Table
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
@@ -33,19 +36,20 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SAME, CHANGED, BROKEN = 0, 1, 2
 
 Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
+Combo = tuple[str, ...]  # one answer code per question, in QUESTION_IDS order
 Cube = tuple[frozenset[str], ...]  # one set of answer codes per question, in QUESTION_IDS order
 
 
 # ------------------------------------------------------------------ loading ----
 
 
-def read_table(spec: str | os.PathLike[str] | None) -> tuple[Table, str]:
+def read_table(spec: str | os.PathLike[str] | None) -> tuple[Engine, str]:
     """Load and check a table from a path, or from `git show SPEC:rules.yaml` when SPEC is no file.
 
-    None means the working table. Returns the table and its name (a path, or `REVISION:rules.yaml`);
-    raises `RuleTableError` with every problem, as `NAME:LINE: …`.
+    None means the working table. Returns the engine over the table and the table's name (a path,
+    or `REVISION:rules.yaml`); raises `RuleTableError` with every problem, as `NAME:LINE: …`.
     """
-    path = Path(spec) if spec is not None else default_rules_path()
+    path = Path(spec) if spec is not None else rules_path()
     if path.is_file() or path.suffix in (".yaml", ".yml"):
         name = display_name(path)
         try:
@@ -54,17 +58,16 @@ def read_table(spec: str | os.PathLike[str] | None) -> tuple[Table, str]:
             raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
     else:
         name, text = _git_show(str(spec))
-    data, source = parse(text, name)
-    table = validate(data, source)
-    problems = check(table, source)
-    if problems:
-        raise RuleTableError(problems)
-    return table, name
+    table, source = parse_table(text, name)
+    findings = check(table, source)
+    if findings.errors or findings.engine is None:
+        raise RuleTableError(findings.errors)
+    return findings.engine, name
 
 
 def _git_show(revision: str) -> tuple[str, str]:
     """Read the working table's file as it was at a git revision of its repository."""
-    working = default_rules_path().resolve()
+    working = rules_path().resolve()
     name = f"{revision}:{working.name}"
     command = ["git", "-C", str(working.parent), "show", f"{revision}:./{working.name}"]
     try:
@@ -87,21 +90,34 @@ class Told:
     category: str
     rule: str
     procedures: tuple[str, ...]
+    kinds: tuple[str, ...]  # the kind each procedure is listed as
     what_if: tuple[str, str, str] | None  # question, answer, category
-    notes: tuple[str, ...]  # the notes' names in the table (or their text, for a note it does not name)
+    notes: tuple[str, ...]  # each note's name: its field in `notes`, or the answer it belongs to
     texts: dict[Key, str] = field(compare=False, hash=False)
 
 
-def told(rec: Recommendation, table: Table) -> Told:
+def note_names(table: Table) -> dict[str, str]:
+    """Every note the engine may add, by name: `no_procedure`, or the answer it comes with (`cause=pain`)."""
+    names = {name: text for name, text in table.notes}
+    for question in table.questions:
+        names.update({f"{question.id}={c.id}": c.note for c in question.choices if c.note})
+    return names
+
+
+def told(rec: Recommendation, names_of_notes: dict[str, str]) -> Told:
     """Build the record of what a recommendation tells, from the texts it shows."""
-    note_names = {text: name for name, text in table.notes}
-    notes = tuple(note_names.get(text, text) for text in rec.notes)
+    by_text = {}
+    for name, text in names_of_notes.items():
+        by_text.setdefault(text, name)
+    notes = tuple(by_text.get(text, text) for text in rec.notes)
     texts: dict[Key, str] = {
         ("category", rec.category.id, "label"): rec.category.label,
         ("category", rec.category.id, "summary"): rec.category.summary,
         ("rule", rec.rule.id, "reason"): rec.rule.reason,
         ("consultation", "message"): rec.consultation.message,
     }
+    if rec.category.note:
+        texts["category", rec.category.id, "note"] = rec.category.note
     for procedure in rec.procedures:
         texts["procedure", procedure.id, "name"] = procedure.name
         texts["procedure", procedure.id, "summary"] = procedure.summary
@@ -116,16 +132,17 @@ def told(rec: Recommendation, table: Table) -> Told:
         category=rec.category.id,
         rule=rec.rule.id,
         procedures=tuple(p.id for p in rec.procedures),
+        kinds=tuple(rec.kinds),
         what_if=what_if,
         notes=notes,
         texts=texts,
     )
 
 
-def decide_all(table: Table) -> dict[Answers, Told]:
+def decide_all(engine: Engine) -> dict[Combo, Told]:
     """What every combination of answers is told under a table."""
-    engine = Engine(table)
-    return {tuple(combo): told(engine.decide(combo), table) for combo in combinations(table)}
+    names = note_names(engine.table)
+    return {combo: told(rec, names) for combo, rec in engine.decide_all().items()}
 
 
 # ------------------------------------------------------------------ changes ----
@@ -134,8 +151,8 @@ def decide_all(table: Table) -> dict[Answers, Told]:
 class Fact(NamedTuple):
     """One part of a change, the same for every combination that sees it."""
 
-    kind: str  # category, reason, removes, adds, moves, what_if, notes, new_combination, removed_combination
-    item: str | None = None  # the procedure, for removes/adds/moves
+    kind: str  # one of KIND_ORDER
+    item: str | None = None  # the procedure (removes, adds, moves, kind) or the note (removes_note, adds_note)
     before: Any = None
     after: Any = None
 
@@ -148,8 +165,11 @@ KIND_ORDER = (
     "removes",
     "adds",
     "moves",
+    "kind",
     "what_if",
-    "notes",
+    "removes_note",
+    "adds_note",
+    "notes_order",
 )
 
 
@@ -194,10 +214,17 @@ def change_of(before: Told | None, after: Told | None) -> tuple[Fact, ...]:
     if before.rule != after.rule and reason_before != reason_after:
         facts.append(Fact("reason", before=before.rule, after=after.rule))
     facts += _procedure_facts(before.procedures, after.procedures)
+    kinds_before = dict(zip(before.procedures, before.kinds, strict=True))
+    for procedure, kind in zip(after.procedures, after.kinds, strict=True):
+        if kinds_before.get(procedure, kind) != kind:
+            facts.append(Fact("kind", procedure, kinds_before[procedure], kind))
     if before.what_if != after.what_if:
         facts.append(Fact("what_if", before=before.what_if, after=after.what_if))
-    if before.notes != after.notes:
-        facts.append(Fact("notes", before=before.notes, after=after.notes))
+    facts += [Fact("removes_note", note) for note in before.notes if note not in after.notes]
+    facts += [Fact("adds_note", note) for note in after.notes if note not in before.notes]
+    kept = [note for note in before.notes if note in after.notes]
+    if kept != [note for note in after.notes if note in before.notes]:
+        facts.append(Fact("notes_order", before=before.notes, after=after.notes))
     return tuple(sorted(facts, key=lambda f: (KIND_ORDER.index(f.kind), str(f))))
 
 
@@ -255,7 +282,7 @@ def _largest_cube(points: set[tuple[int, ...]], order: tuple[int, ...]) -> tuple
     return best
 
 
-def cover(combos: Iterable[Answers], domains: tuple[tuple[str, ...], ...]) -> list[Cube]:
+def cover(combos: Iterable[Combo], domains: tuple[tuple[str, ...], ...]) -> list[Cube]:
     """Cover a set of combinations exactly with disjoint cubes, the largest first (greedy).
 
     The union of the cubes is the set, no two cubes share a combination; few cubes, not always fewest.
@@ -271,7 +298,7 @@ def cover(combos: Iterable[Answers], domains: tuple[tuple[str, ...], ...]) -> li
     return cubes
 
 
-def in_cube(combo: Answers, cube: Cube) -> bool:
+def in_cube(combo: Combo, cube: Cube) -> bool:
     """Tell whether a combination lies in a cube."""
     return all(code in codes for code, codes in zip(combo, cube, strict=True))
 
@@ -285,7 +312,7 @@ class Family:
 
     cube: Cube
     count: int
-    example: Answers
+    example: Combo
 
 
 @dataclass(frozen=True)
@@ -293,7 +320,7 @@ class ChangeGroup:
     """Every combination that sees one change, as disjoint families, and one example told in full."""
 
     fact: Fact
-    combos: frozenset[Answers]
+    combos: frozenset[Combo]
     families: tuple[Family, ...]
     before: Told | None
     after: Told | None
@@ -347,11 +374,11 @@ def _labels(*tables: Table) -> dict[Key, str]:
     for table in tables:
         labels.update({("category", c.id, "label"): c.label for c in table.categories})
         labels.update({("procedure", p.id, "name"): p.name for p in table.procedures})
-        labels.update({("note", name): text for name, text in table.notes})
+        labels.update({("note", name): text for name, text in note_names(table).items()})
     return labels
 
 
-def _text_changes(before: dict[Answers, Told], after: dict[Answers, Told]) -> list[TextChange]:
+def _text_changes(before: dict[Combo, Told], after: dict[Combo, Told]) -> list[TextChange]:
     """Each text shown under both tables whose wording differs, with the combinations that show it."""
     counts: dict[tuple[Key, str, str], int] = defaultdict(int)
     for combo, old in before.items():
@@ -364,11 +391,11 @@ def _text_changes(before: dict[Answers, Told], after: dict[Answers, Told]) -> li
     return [TextChange(key, old, new, n) for (key, old, new), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
 
 
-def compare(old: Table, new: Table, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
-    """Decide every combination under both tables and group what differs."""
+def compare(old: Engine, new: Engine, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
+    """Compare what every combination is told under two tables, and group what differs."""
     before, after = decide_all(old), decide_all(new)
-    domains = _domains(old, new)
-    by_fact: dict[Fact, list[Answers]] = defaultdict(list)
+    domains = _domains(old.table, new.table)
+    by_fact: dict[Fact, list[Combo]] = defaultdict(list)
     everything = list(itertools.product(*domains))
     for combo in everything:
         if combo in before or combo in after:
@@ -386,7 +413,7 @@ def compare(old: Table, new: Table, old_name: str = "OLD", new_name: str = "NEW"
     groups.sort(key=lambda g: (KIND_ORDER.index(g.fact.kind), -len(g.combos), str(g.fact)))
     reachable = sum(1 for combo in everything if combo in before or combo in after)
     texts = _text_changes(before, after)
-    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), _labels(old, new))
+    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), _labels(old.table, new.table))
 
 
 # -------------------------------------------------------------- translation ----
@@ -445,7 +472,7 @@ def describe(cube: Cube, domains: tuple[tuple[str, ...], ...], tr: Translator) -
     return ", ".join(named + free) if named else tr.gettext("every combination of answers")
 
 
-def answers_text(combo: Answers) -> str:
+def answers_text(combo: Combo) -> str:
     """A combination as its four answer codes."""
     return ", ".join(f"{question_id} {_code(code)}" for question_id, code in zip(QUESTION_IDS, combo, strict=True))
 
@@ -467,37 +494,47 @@ def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -
     return f"{_code(question_id)} = {_code(code)} ({tr.text(diff.labels['category', category, 'label'])})"
 
 
-def _notes_names(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
-    return ", ".join(_code(note) if ("note", note) in diff.labels else tr.text(note) for note in notes) or tr.gettext(
-        "none"
-    )
+def _note(tr: Translator, diff: Diff, note: str) -> str:
+    """A note as its text between quotes (a note the table does not name is its own text)."""
+    return f"“{tr.text(diff.labels.get(('note', note), note))}”"
+
+
+def _notes(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
+    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("none")
 
 
 def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
     """Say one part of a change in words."""
-    label = diff.labels.get
-    procedure = tr.text(label(("procedure", fact.item, "name"), fact.item or ""))
+
+    def label(kind: str, item: str | None, field: str) -> str:
+        return tr.text(diff.labels.get((kind, item or "", field), item or ""))
+
+    procedure = label("procedure", fact.item, "name")
     sentences = {
-        "category": lambda: (
-            tr.text(label(("category", fact.before, "label"), fact.before))
-            + " → "
-            + tr.text(label(("category", fact.after, "label"), fact.after))
-        ),
+        "category": lambda: label("category", fact.before, "label") + " → " + label("category", fact.after, "label"),
         "reason": lambda: tr.gettext(
             "reason: rule %(before)s → rule %(after)s", before=_code(fact.before), after=_code(fact.after)
         ),
         "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
         "adds": lambda: tr.gettext("adds %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
         "moves": lambda: tr.gettext("moves %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
+        "kind": lambda: tr.gettext(
+            "lists %(procedure)s as %(after)s instead of %(before)s",
+            procedure=procedure,
+            before=_lower_first(label("category", fact.before, "label")),
+            after=_lower_first(label("category", fact.after, "label")),
+        ),
         "what_if": lambda: tr.gettext(
             "what-if: %(before)s → %(after)s",
             before=_what_if_key(tr, diff, fact.before),
             after=_what_if_key(tr, diff, fact.after),
         ),
-        "notes": lambda: tr.gettext(
-            "note: %(before)s → %(after)s",
-            before=_notes_names(tr, diff, fact.before),
-            after=_notes_names(tr, diff, fact.after),
+        "removes_note": lambda: tr.gettext("removes the note %(note)s", note=_note(tr, diff, fact.item)),
+        "adds_note": lambda: tr.gettext("adds the note %(note)s", note=_note(tr, diff, fact.item)),
+        "notes_order": lambda: tr.gettext(
+            "notes in another order: %(before)s → %(after)s",
+            before=_notes(tr, diff, fact.before),
+            after=_notes(tr, diff, fact.after),
         ),
         "new_combination": lambda: tr.gettext("a combination of answers that did not exist before"),
         "removed_combination": lambda: tr.gettext("a combination of answers that no longer exists"),
@@ -533,7 +570,10 @@ def told_texts(record: Told | None, tr: Translator) -> dict[str, Any] | None:
         "category_label": tr.text(texts["category", record.category, "label"]),
         "rule": record.rule,
         "reason": tr.text(texts["rule", record.rule, "reason"]),
-        "procedures": [{"id": p, "name": tr.text(texts["procedure", p, "name"])} for p in record.procedures],
+        "procedures": [
+            {"id": p, "name": tr.text(texts["procedure", p, "name"]), "kind": kind}
+            for p, kind in zip(record.procedures, record.kinds, strict=True)
+        ],
         "what_if": what_if,
         "notes": [tr.text(texts["note", note]) for note in record.notes],
     }
@@ -645,7 +685,7 @@ def markdown(diff: Diff, tr: Translator) -> str:
 def as_json(diff: Diff, tr: Translator) -> str:
     """The report as JSON."""
 
-    def answers(combo: Answers) -> dict[str, str]:
+    def answers(combo: Combo) -> dict[str, str]:
         return dict(zip(QUESTION_IDS, combo, strict=True))
 
     report = {
@@ -703,7 +743,7 @@ def run(old: str, new: str | None, *, language: str = "en", json_output: bool = 
             problems += error.problems
     if problems:
         return BROKEN, "", "\n".join(problems)
-    (old_table, old_name), (new_table, new_name) = loaded
-    diff = compare(old_table, new_table, old_name, new_name)
+    (old_engine, old_name), (new_engine, new_name) = loaded
+    diff = compare(old_engine, new_engine, old_name, new_name)
     tr = Translator(language)
     return diff.status, (as_json if json_output else markdown)(diff, tr), ""

@@ -2,7 +2,8 @@
 
 Nothing clinical is decided here: the rules, the categories, the procedures and every
 sentence come from the rule table. This module only applies them the same way for
-every combination of answers.
+every combination of answers. There are few combinations (630 with the clinic's table),
+so an `Engine` decides them all once, when it is built; `decide()` is a lookup.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 
 from guide.table import (
     QUESTION_IDS,
@@ -18,13 +21,24 @@ from guide.table import (
     UNSURE,
     Category,
     Consultation,
+    Kind,
     Procedure,
     Question,
     Rule,
     Table,
 )
 
-Answers = tuple[str, str, str, str]  # goal, cause, gender, area: the order of QUESTION_IDS
+
+class Answers(NamedTuple):
+    """One answer code per question, named by question id (the order of QUESTION_IDS)."""
+
+    goal: str
+    cause: str
+    gender: str
+    area: str
+
+
+assert Answers._fields == QUESTION_IDS, "Answers must follow the public order of the questions"
 
 
 @dataclass(frozen=True)
@@ -45,128 +59,168 @@ class Recommendation:
     category: Category
     rule: Rule
     procedures: tuple[Procedure, ...]
+    kinds: tuple[Kind, ...]  # the kind each listed procedure has in this result
     notes: tuple[str, ...]
     consultation: Consultation
     what_if: WhatIf | None
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """The rule's reason, then what the table says about the procedures listed."""
+        """The rule's reason, then what the table adds for these answers."""
         return (self.rule.reason, *self.notes)
 
     def answer(self, question_id: str) -> str:
         """Return the answer code given to one question."""
-        return self.answers[QUESTION_IDS.index(question_id)]
+        return getattr(self.answers, question_id)
 
 
 def matches(rule: Rule, answers: Answers) -> bool:
     """Tell whether a rule applies to these answers."""
-    return all(answers[QUESTION_IDS.index(q)] in codes for q, codes in rule.when.items())
+    return all(getattr(answers, q) in codes for q, codes in rule.when.items())
 
 
-def fits(procedure: Procedure, category: Category, answers: Answers) -> bool:
-    """Whether a result lists this procedure.
+def offer(rule: Rule, category: Category) -> list[Kind]:
+    """The kinds of procedure a result lists, in order: the rule's own, else its category's."""
+    return rule.offer if rule.offer is not None else category.offer
 
-    It must not be limited to the other sex. For a known body area, it must concern the area,
-    and either be of a kind the category offers or typically answer the cause whatever its kind
-    (the reason decides the category, not the operation: a nose operation after an injury is
-    reconstructive). When the area is unsure, it must be of a kind offered and answer the cause.
+
+def fits(procedure: Procedure, kinds: list[Kind], answers: Answers) -> bool:
+    """Whether a result that offers `kinds` lists this procedure for these answers.
+
+    It must not concern the other sex, must not be tied to another cause (unless the cause is
+    not known), must be able to be of a kind offered, and must concern the body area; when the
+    area is not known, it must be tied to the patient's cause.
     """
-    _goal, cause, gender, area = answers
-    if procedure.only_for is not None and gender not in (procedure.only_for, UNSPECIFIED):
+    if procedure.only_for is not None and answers.gender not in (procedure.only_for, UNSPECIFIED):
         return False
-    offered, answers_cause = procedure.kind in category.offer, cause in procedure.causes
-    if area == UNSURE:
-        return offered and answers_cause
-    return area in procedure.areas and (offered or answers_cause)
+    if procedure.causes and answers.cause not in (*procedure.causes, UNSURE):
+        return False
+    if not any(kind in kinds for kind in procedure.kinds):
+        return False
+    if answers.area == UNSURE:
+        return answers.cause in procedure.causes
+    return answers.area in procedure.areas
+
+
+def kind_in(procedure: Procedure, category: Category, kinds: list[Kind]) -> Kind:
+    """The kind a procedure has in a result: the result's category when the procedure can be of it;
+    otherwise (a result not clear yet) the kind the clinic files it under, if offered, else the
+    first offered kind it can be."""
+    if category.id in procedure.kinds:
+        return category.id  # type: ignore[return-value]
+    if procedure.listed_as in kinds:
+        return procedure.listed_as
+    return next(kind for kind in kinds if kind in procedure.kinds)
 
 
 def combinations(table: Table) -> Iterator[Answers]:
     """Yield every combination of answers, in the table's order of questions and choices."""
-    yield from itertools.product(*(table.question(q).codes for q in QUESTION_IDS))
+    for combo in itertools.product(*(table.question(q).codes for q in QUESTION_IDS)):
+        yield Answers(*combo)
 
 
 class Engine:
-    """Decides recommendations from a checked rule table."""
+    """Decides recommendations from a checked rule table: all of them, once."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.questions = tuple(table.question(q) for q in QUESTION_IDS)
+        self._order = {p.id: i for i, p in enumerate(table.procedures)}
+        self._rules: dict[Answers, Rule] = {}
+        for combo in combinations(table):
+            rule = next((rule for rule in table.rules if matches(rule, combo)), None)
+            if rule is None:
+                raise LookupError(f"no rule decides {combo}: run the table check")
+            self._rules[combo] = rule
+        self._decisions = MappingProxyType({combo: self._decide(combo) for combo in self._rules})
 
-    def normalize(self, answers: Mapping[str, str]) -> Answers:
-        """Turn a mapping of answer codes into the ordered tuple, filling defaults."""
+    def decide_all(self) -> Mapping[Answers, Recommendation]:
+        """Every combination of answers and its recommendation, in the table's order."""
+        return self._decisions
+
+    def decide(self, answers: Answers | tuple[str, ...] | Mapping[str, str]) -> Recommendation:
+        """Return the recommendation for one combination of answers (codes by question, or in order)."""
+        if isinstance(answers, Mapping):
+            answers = self.normalize(answers)
+        try:
+            return self._decisions[answers]  # type: ignore[index]
+        except KeyError:
+            raise ValueError(f"not a combination of answer codes of this table: {answers!r}") from None
+
+    def normalize(self, answers: Mapping[str, str | None]) -> Answers:
+        """Turn a mapping of answer codes into `Answers`, filling defaults; ValueError if one is unknown."""
         values = []
         for question in self.questions:
             code = answers.get(question.id) or question.default
             if code not in question.codes:
                 raise ValueError(f"{question.id}: {code!r} is not one of {question.codes}")
             values.append(code)
-        return tuple(values)  # type: ignore[return-value]
+        return Answers(*values)
 
-    def rule_for(self, answers: Answers) -> Rule | None:
-        """Return the rule that reports for these answers: the first that applies."""
-        return next((rule for rule in self.table.rules if matches(rule, answers)), None)
+    def is_known(self, answers: Mapping[str, str | None]) -> bool:
+        """Tell whether every given answer is an answer code of its question in this table."""
+        return all(answers.get(q.id) is None or answers.get(q.id) in q.codes for q in self.questions)
 
-    def decide(self, answers: Answers | Mapping[str, str]) -> Recommendation:
-        """Return the recommendation for one combination of answers."""
-        if isinstance(answers, Mapping):
-            answers = self.normalize(answers)
-        rule = self.rule_for(answers)
-        if rule is None:
-            raise LookupError(f"no rule decides {answers}: run the table check")
+    def rule_for(self, answers: Answers) -> Rule:
+        """Return the rule that reports for these answers: the first in the table that applies."""
+        return self._rules[answers]
+
+    def _decide(self, answers: Answers) -> Recommendation:
+        rule = self._rules[answers]
         category = self.table.category(rule.category)
-        procedures = self.procedures(category, answers)
+        kinds = offer(rule, category)
+        procedures = self.procedures(kinds, answers)
         return Recommendation(
             answers=answers,
             category=category,
             rule=rule,
             procedures=procedures,
+            kinds=tuple(kind_in(p, category, kinds) for p in procedures),
             notes=self._notes(answers, procedures),
             consultation=self.table.consultation,
             what_if=self._what_if(answers, category),
         )
 
-    def procedures(self, category: Category, answers: Answers) -> tuple[Procedure, ...]:
+    def procedures(self, kinds: list[Kind], answers: Answers) -> tuple[Procedure, ...]:
         """List the procedures that fit, most relevant first.
 
-        Order: those that answer the cause; then, among the others, those not limited to one
-        sex the patient has not named, those that name no cause before those meant for other
-        causes; then common for the gender, the category's order of kinds, and the table's order.
+        Order: those tied to the patient's cause; those made for the patient's sex; then, among
+        the others, those tied to no cause before those tied to other causes, those not limited to
+        a sex the patient has not named first; then common for the gender, the order of the kinds
+        offered, and the table's order.
         """
-        _goal, cause, gender, _area = answers
-        fitting = [p for p in self.table.procedures if fits(p, category, answers)]
-        order = {p.id: i for i, p in enumerate(self.table.procedures)}
-        return tuple(
-            sorted(
-                fitting,
-                key=lambda p: (
-                    cause not in p.causes,
-                    p.only_for not in (None, gender),
-                    bool(p.causes) and cause not in p.causes,
-                    gender not in p.common_for,
-                    category.offer.index(p.kind) if p.kind in category.offer else len(category.offer),
-                    order[p.id],
-                ),
+        fitting = [p for p in self.table.procedures if fits(p, kinds, answers)]
+        cause, gender = answers.cause, answers.gender
+
+        def rank(p: Procedure) -> tuple[bool | int, ...]:
+            return (
+                cause not in p.causes,
+                p.only_for != gender,
+                bool(p.causes) and cause not in p.causes,
+                p.only_for not in (None, gender),
+                gender not in p.common_for,
+                min(kinds.index(kind) for kind in p.kinds if kind in kinds),
+                self._order[p.id],
             )
-        )
+
+        return tuple(sorted(fitting, key=rank))
 
     def _notes(self, answers: Answers, procedures: tuple[Procedure, ...]) -> tuple[str, ...]:
-        if procedures:
-            return ()
-        notes = self.table.notes
-        return (notes.area_unsure if answers[3] == UNSURE else notes.no_procedure,)
+        """What the chosen answers add (such as advice about pain), then a word when nothing is listed."""
+        notes = [note for q in self.questions if (note := q.choice(getattr(answers, q.id)).note)]
+        if not procedures:
+            notes.append(self.table.notes.area_unsure if answers.area == UNSURE else self.table.notes.no_procedure)
+        return tuple(notes)
 
     def _what_if(self, answers: Answers, category: Category) -> WhatIf | None:
         """Find the first single changed answer, among those the table offers, that would decide
         the other category (a change that only leaves the question open is no help)."""
         for question_id in self.table.what_if:
-            position = QUESTION_IDS.index(question_id)
-            question = self.questions[position]
+            question = self.table.question(question_id)
             for choice in question.choices:
-                if choice.what_if is None or choice.id == answers[position]:
+                if choice.what_if is None or choice.id == getattr(answers, question_id):
                     continue
-                changed = answers[:position] + (choice.id,) + answers[position + 1 :]
-                rule = self.rule_for(changed)  # type: ignore[arg-type]
-                if rule is not None and rule.category not in (category.id, UNDETERMINED):
+                rule = self._rules[answers._replace(**{question_id: choice.id})]
+                if rule.category not in (category.id, UNDETERMINED):
                     return WhatIf(question, choice.id, choice.what_if, self.table.category(rule.category))
         return None

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from guide.table import iter_texts, parse, validate
+from guide.loader import read_table
+from guide.table import iter_texts
 
 #: What translators are told about a field, by its name.
 NOTES = {
@@ -25,8 +26,7 @@ NOTES = {
 def extract_rules(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
     """Yield `(line, None, text, comments)` for every translatable text of a rule table."""
     name = options.get("name", getattr(fileobj, "name", "rules.yaml"))
-    data, source = parse(fileobj.read().decode("utf-8"), str(name))
-    table = validate(data, source)
+    table, source = read_table(fileobj.read().decode("utf-8"), str(name))
     for loc, text in iter_texts(table):
         field = next(step for step in reversed(loc) if isinstance(step, str))
         where = ".".join(str(step) for step in loc)

@@ -1,10 +1,16 @@
-"""A recommendation as the reader sees it: every text translated into the request's language."""
+"""A recommendation as the reader sees it: every text translated into the request's language.
+
+This is the one presentation of a recommendation: the result page, the API, the desk and the
+call summary all read it. It depends only on the language and the combination of answers, so
+each is built once per app and then reused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import get_locale, gettext
 
 from guide.codes import BadCode, CodeError
 from guide.engine import Recommendation
@@ -34,7 +40,7 @@ def category_heading(category_id: str, label: str) -> str:
     """A result's headline: "Most likely: …", or the label alone when the answers leave it open."""
     if category_id == UNDETERMINED:
         return label
-    return gettext("Most likely: %(category)s", category=label)
+    return gettext("Most likely: %(category)s", category=lower_first(label))
 
 
 def consultation() -> dict[str, str]:
@@ -48,15 +54,29 @@ def consultation() -> dict[str, str]:
 
 
 def recommendation(rec: Recommendation) -> dict[str, Any]:
-    """Everything a result page, the desk or the API needs, in the current language."""
+    """Everything a result page, the desk or the API needs, in the current language.
+
+    Built once per language and combination, then shared: callers must not modify it.
+    """
+    cache: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = current_app.extensions.setdefault("presented", {})
+    key = (str(get_locale()), rec.answers)
+    presented = cache.get(key)
+    if presented is None:
+        presented = cache[key] = _recommendation(rec)
+    return presented
+
+
+def _recommendation(rec: Recommendation) -> dict[str, Any]:
+    label = translate(rec.category.label)
     return {
         "category": rec.category.id,
-        "category_label": translate(rec.category.label),
-        "heading": category_heading(rec.category.id, translate(rec.category.label)),
+        "category_label": label,
+        "heading": category_heading(rec.category.id, label),
         "category_summary": translate(rec.category.summary),
+        "category_note": translate(rec.category.note) if rec.category.note else None,
         "procedures": [
-            {"id": p.id, "name": translate(p.name), "kind": p.kind, "summary": translate(p.summary)}
-            for p in rec.procedures
+            {"id": p.id, "name": translate(p.name), "kind": kind, "summary": translate(p.summary)}
+            for p, kind in zip(rec.procedures, rec.kinds, strict=True)
         ],
         "reasons": [translate(reason) for reason in rec.reasons],
         "rule": rec.rule.id,

@@ -17,14 +17,14 @@ from pathlib import Path
 import yaml
 
 from guide import diff
-from guide.check import default_rules_path
+from guide.rules import rules_path
 
 RUNS = 5
 
 
 def variant(directory: Path) -> Path:
     """The working table with its procedures reversed and every reason reworded."""
-    data = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
+    data = yaml.safe_load(rules_path().read_text(encoding="utf-8"))
     data["procedures"].reverse()
     for rule in data["rules"]:
         rule["reason"] += " (reworded)"

@@ -10,8 +10,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from guide import create_app
-from guide.check import load_checked
 from guide.engine import Engine
+from guide.rules import open_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
@@ -20,8 +20,7 @@ RULES = ROOT / "rules.yaml"
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The engine over the shipped table, without Flask."""
-    table, _source = load_checked(RULES)
-    return Engine(table)
+    return open_guide(RULES).engine
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ import re
 import pytest
 
 from guide import codes
-from guide.check import load_checked
 from guide.codes import ALPHABET, LENGTH, BadCode, CodeError
-from guide.engine import Engine, combinations
+from guide.engine import combinations
+from guide.rules import open_guide
 
 from .conftest import RULES
 
-ENGINE = Engine(load_checked(RULES)[0])
+ENGINE = open_guide(RULES).engine
 QUESTIONS = ENGINE.questions
 COMBOS = list(combinations(ENGINE.table))
 CODES = [codes.encode(QUESTIONS, combo) for combo in COMBOS]
@@ -125,7 +125,7 @@ def test_the_code_is_the_same_whatever_the_language(client, lang):
 def test_r_opens_the_result_of_a_code(client):
     code = codes.encode(QUESTIONS, EXAMPLE)
     html = client.get(f"/r/{code.lower()}").get_data(as_text=True)
-    assert "Most likely: Reconstructive surgery" in html
+    assert "Most likely: reconstructive surgery" in html
     assert page_code(html) == code
 
 

@@ -11,12 +11,12 @@ import pytest
 from markupsafe import escape
 
 from guide import codes, create_app
-from guide.check import load_checked
-from guide.engine import Engine, combinations
+from guide.engine import combinations
+from guide.rules import open_guide
 
 from .conftest import RULES
 
-ENGINE = Engine(load_checked(RULES)[0])
+ENGINE = open_guide(RULES).engine
 COMBOS = list(combinations(ENGINE.table))
 
 
@@ -210,7 +210,7 @@ def test_the_summary_holds_the_answers_and_no_caller_details(desk_client):
     assert re.fullmatch(r"Date and time: \d{4}-\d\d-\d\d \d\d:\d\d UTC[+-]\d\d:\d\d", lines[1])
     assert lines[2:] == [
         *(f"{q.short}: {q.choice(answer).label}" for q, answer in zip(ENGINE.questions, combo, strict=True)),
-        f"Result: Most likely: {rec.category.label}",
+        f"Result: Most likely: {rec.category.label.lower()}",
         "Procedures that may fit:",
         *(f"- {p.name}" for p in rec.procedures),
         f"Recommended: a consultation with {ENGINE.table.clinic.surgeon}.",

@@ -12,15 +12,15 @@ import pytest
 from playwright.sync_api import expect
 
 from guide import codes, create_app, present
-from guide.check import load_checked
-from guide.engine import Engine, combinations
+from guide.engine import combinations
+from guide.rules import open_guide
 from guide.table import QUESTION_IDS
 
 from .conftest import DESKTOP, PHONE, RULES, axe_violations
 
 pytestmark = pytest.mark.browser
 
-ENGINE = Engine(load_checked(RULES)[0])
+ENGINE = open_guide(RULES).engine
 COMBOS = list(combinations(ENGINE.table))
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
 

@@ -1,8 +1,8 @@
 """`flask guide diff`: what patients are told differently, on small synthetic tables.
 
-Each table here keeps the shipped table's texts and questions' fields (so it passes the schema) but
-has its own few answers, procedures and rules. Outcomes are always asked of the engine, never written
-down; every pair of tables compared is also checked for exact, disjoint families.
+The tables are the small one of `tests/synthetic.py` (108 combinations) with procedures of their
+own. Outcomes are always asked of the engine, never written down; every pair of tables compared
+is also checked for exact, disjoint families.
 """
 
 from __future__ import annotations
@@ -23,53 +23,30 @@ from guide.engine import Engine
 from guide.table import QUESTION_IDS, RuleTableError
 
 from .conftest import RULES
-
-#: The answers the small tables keep, per question (a few of the shipped codes).
-KEEP = {
-    "goal": ["appearance", "function"],
-    "cause": ["none", "trauma", "pain"],
-    "gender": ["female", "male", "unspecified"],
-    "area": ["nose", "ears", "breast_chest", "unsure"],
-}
+from .synthetic import dump, tiny
 
 
 def small_table() -> dict:
-    """A small valid table as plain data: the shipped texts, few answers, own procedures and rules."""
-    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
-    for question in data["questions"]:
-        question["choices"] = [c for c in question["choices"] if c["id"] in KEEP[question["id"]]]
-        if question.get("default") not in KEEP[question["id"]]:
-            question.pop("default", None)
-    data["what_if"] = ["cause", "goal"]
+    """The synthetic table, with procedures that tie, differ by sex or are tied to a cause."""
+    data = tiny()
 
-    def procedure(pid, kind, areas, **more):
-        texts = {"name": f"Name of {pid}", "summary": f"What {pid} does."}
-        return {"id": pid, **texts, "kind": kind, "areas": areas, **more}
+    def procedure(pid, kinds, areas):
+        return {"id": pid, "name": f"Name of {pid}", "summary": f"What {pid} does.", "kinds": kinds, "areas": areas}
 
     data["procedures"] = [
-        procedure("nose_shaping", "cosmetic", ["nose"], causes=["trauma"]),
-        procedure("ear_shaping", "cosmetic", ["ears"]),
-        procedure("chest_volume", "cosmetic", ["breast_chest"], common_for=["female"]),
-        procedure("chest_muscle", "cosmetic", ["breast_chest"], common_for=["male"]),
-        procedure("chest_reduction", "reconstructive", ["breast_chest"], causes=["pain"]),
-        procedure("male_chest", "reconstructive", ["breast_chest"], only_for="male"),
-    ]
-
-    def rule(rid, when, category):
-        return {"id": rid, "when": when, "category": category, "reason": f"Because of {rid}."}
-
-    data["rules"] = [
-        rule("injury", {"cause": ["trauma"]}, "reconstructive"),
-        rule("pain", {"goal": ["appearance"], "cause": ["pain"]}, "reconstructive"),
-        rule("function", {"goal": ["function"]}, "reconstructive"),
-        rule("appearance", {"goal": ["appearance"], "cause": ["none"]}, "cosmetic"),
+        procedure("nose_shaping", ["cosmetic"], ["nose"]),
+        procedure("nose_repair", ["reconstructive"], ["nose"]),
+        procedure("chest_volume", ["cosmetic"], ["chest"]) | {"common_for": ["female"]},
+        procedure("chest_muscle", ["cosmetic"], ["chest"]) | {"common_for": ["male"]},
+        procedure("chest_rebuild", ["reconstructive"], ["chest"]) | {"causes": ["disease"]},
+        procedure("male_chest", ["reconstructive"], ["chest"]) | {"only_for": "male"},
     ]
     return data
 
 
 def write(tmp_path, name: str, data: dict):
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(dump(data), encoding="utf-8")
     return path
 
 
@@ -79,25 +56,25 @@ def find(items: list[dict], item_id: str) -> dict:
 
 def compare(tmp_path, old: dict, new: dict) -> tuple[diff.Diff, Engine, Engine]:
     """Compare two tables, prove the grouping exact, and return the engines for expectations."""
-    old_table, _name = diff.read_table(write(tmp_path, "old.yaml", old))
-    new_table, _name = diff.read_table(write(tmp_path, "new.yaml", new))
-    result = diff.compare(old_table, new_table)
-    assert_exact(result, old_table, new_table)
-    return result, Engine(old_table), Engine(new_table)
+    old_engine, _name = diff.read_table(write(tmp_path, "old.yaml", old))
+    new_engine, _name = diff.read_table(write(tmp_path, "new.yaml", new))
+    result = diff.compare(old_engine, new_engine)
+    assert_exact(result, old_engine, new_engine)
+    return result, old_engine, new_engine
 
 
 def told_differently(old: diff.Told, new: diff.Told) -> bool:
-    """Another category, procedures, order, what-if or notes, or a reason from another rule, worded differently."""
+    """Another category, list, order, kind, what-if or note, or the reason of another rule, worded differently."""
     reasons = (record.texts["rule", record.rule, "reason"] for record in (old, new))
     other_reason = old.rule != new.rule and len(set(reasons)) == 2
-    fields = ("category", "procedures", "what_if", "notes")
+    fields = ("category", "procedures", "kinds", "what_if", "notes")
     return other_reason or any(getattr(old, name) != getattr(new, name) for name in fields)
 
 
-def assert_exact(result: diff.Diff, old_table, new_table) -> None:
+def assert_exact(result: diff.Diff, old: Engine, new: Engine) -> None:
     """The families of each change cover exactly its combinations, without overlap, and the changes
     together are exactly the combinations told something different."""
-    before, after = diff.decide_all(old_table), diff.decide_all(new_table)
+    before, after = diff.decide_all(old), diff.decide_all(new)
     differ = {
         combo
         for combo in set(before) | set(after)
@@ -129,32 +106,55 @@ def kinds(result: diff.Diff) -> set[str]:
 def test_a_rule_whose_category_changes(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["category"] = "undetermined"
+    find(new["rules"], "works")["category"] = "undetermined"
     result, before, after = compare(tmp_path, old, new)
-    told_pain = {c for c in diff.decide_all(before.table) if before.decide(c).rule.id == "pain"}
+    told_works = {c for c in diff.decide_all(before) if before.decide(c).rule.id == "works"}
     (category,) = [group for group in result.groups if group.fact.kind == "category"]
     assert (category.fact.before, category.fact.after) == ("reconstructive", "undetermined")
-    assert category.combos == told_pain
+    assert category.combos == told_works
     assert result.status == diff.CHANGED
+
+
+def test_a_procedure_listed_as_another_kind(tmp_path):
+    old = small_table()
+    either = {"id": "nose_either", "name": "Either", "summary": "Either.", "kinds": ["cosmetic", "reconstructive"]}
+    old["procedures"].append(either | {"areas": ["nose"]})
+    new = copy.deepcopy(old)
+    find(new["rules"], "works")["category"] = "undetermined"
+    result, before, after = compare(tmp_path, old, new)
+
+    def kind(engine, combo):
+        rec = engine.decide(combo)
+        return dict(zip(ids(rec), rec.kinds, strict=True)).get("nose_either")
+
+    relisted = {c for c in diff.decide_all(before) if None is not kind(before, c) != kind(after, c) is not None}
+    assert relisted
+    groups = [group for group in result.groups if group.fact.kind == "kind"]
+    assert {group.fact.item for group in groups} == {"nose_either"}
+    assert set().union(*(group.combos for group in groups)) == relisted
+    for group in groups:
+        combo = group.families[0].example
+        assert (group.fact.before, group.fact.after) == (kind(before, combo), kind(after, combo))
 
 
 def test_a_procedure_added_for_one_area(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    repair = {"id": "ear_repair", "name": "Ear repair", "summary": "Repairs ears."}
-    new["procedures"].append(repair | {"kind": "reconstructive", "areas": ["ears"]})
+    repair = {"id": "chest_repair", "name": "Chest repair", "summary": "Repairs a chest."}
+    new["procedures"].append(repair | {"kinds": ["reconstructive"], "areas": ["chest"]})
     result, _before, after = compare(tmp_path, old, new)
-    listing = {c for c in diff.decide_all(after.table) if "ear_repair" in ids(after.decide(c))}
+    listing = {c for c in diff.decide_all(after) if "chest_repair" in ids(after.decide(c))}
+    assert listing
     assert {c for g in result.groups for c in g.combos} == listing
-    assert all(c[3] == "ears" for c in listing)
+    assert {c[3] for c in listing} == {"chest"}
     adds = [group for group in result.groups if group.fact.kind == "adds"]
-    assert {group.fact.item for group in adds} == {"ear_repair"}
+    assert {group.fact.item for group in adds} == {"chest_repair"}
     assert set().union(*(group.combos for group in adds)) == listing
     for group in adds:
         for combo in group.combos:
-            first = ids(after.decide(combo))[0] == "ear_repair"
+            first = ids(after.decide(combo))[0] == "chest_repair"
             assert group.fact.after == ("first" if first else "later")
-    assert kinds(result) <= {"adds", "notes"}
+    assert kinds(result) <= {"adds", "removes_note"}
 
 
 def test_a_reordering(tmp_path):
@@ -164,7 +164,7 @@ def test_a_reordering(tmp_path):
     i, j = new["procedures"].index(volume), new["procedures"].index(muscle)
     new["procedures"][i], new["procedures"][j] = muscle, volume
     result, before, after = compare(tmp_path, old, new)
-    reordered = {c for c in diff.decide_all(before.table) if ids(before.decide(c)) != ids(after.decide(c))}
+    reordered = {c for c in diff.decide_all(before) if ids(before.decide(c)) != ids(after.decide(c))}
     assert reordered, "the swap should change an order somewhere"
     assert {c for g in result.groups for c in g.combos} == reordered
     assert kinds(result) == {"moves"}
@@ -176,24 +176,41 @@ def test_a_reordering(tmp_path):
             assert group.fact.after == place
 
 
+def test_a_note_added_to_an_answer(tmp_path):
+    old = small_table()
+    new = copy.deepcopy(old)
+    trauma = find(find(new["questions"], "cause")["choices"], "trauma")
+    trauma["note"] = "Have the injury seen by a doctor."
+    result, _before, after = compare(tmp_path, old, new)
+    (group,) = result.groups
+    assert group.fact == diff.Fact("adds_note", "cause=trauma")
+    assert group.combos == {c for c in diff.decide_all(after) if trauma["note"] in after.decide(c).notes}
+    conditions = [diff.describe(family.cube, result.domains, diff.Translator()) for family in group.families]
+    assert conditions == ["`cause` = `trauma`, any `goal`, any `gender`, any `area`"]
+
+
 def test_a_reworded_reason_is_listed_once_with_its_count(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["reason"] = "Pain is a reason to see the surgeon."
+    find(new["rules"], "hurt")["reason"] = "An injury or an illness: reconstructive."
     result, before, _after = compare(tmp_path, old, new)
     assert result.groups == ()
     (text,) = result.texts
-    assert text.key == ("rule", "pain", "reason")
-    assert (text.before, text.after) == ("Because of pain.", "Pain is a reason to see the surgeon.")
-    assert text.count == sum(1 for c in diff.decide_all(before.table) if before.decide(c).rule.id == "pain")
+    assert text.key == ("rule", "hurt", "reason")
+    assert (text.before, text.after) == (
+        find(old["rules"], "hurt")["reason"],
+        "An injury or an illness: reconstructive.",
+    )
+    assert text.count == sum(1 for c in diff.decide_all(before) if before.decide(c).rule.id == "hurt")
     assert result.status == diff.CHANGED
 
 
 def test_rules_and_keys_moved_around_change_nothing(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    injury, pain = find(new["rules"], "injury"), find(new["rules"], "pain")
-    new["rules"][0:2] = [pain, injury]  # they apply to different answers
+    hurt, looks = find(new["rules"], "hurt"), find(new["rules"], "looks")
+    i, j = new["rules"].index(hurt), new["rules"].index(looks)
+    new["rules"][i], new["rules"][j] = looks, hurt  # they apply to different answers
     new = dict(reversed(list(new.items())))  # the sections in another order
     result, _before, _after = compare(tmp_path, old, new)
     assert (result.groups, result.texts, result.status) == ((), (), diff.SAME)
@@ -202,14 +219,14 @@ def test_rules_and_keys_moved_around_change_nothing(tmp_path):
 def test_a_new_answer_gives_new_combinations(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    area = find(new["questions"], "area")
-    area["choices"].insert(0, {"id": "arms", "label": "Arms"})
-    result, _before, _after = compare(tmp_path, old, new)
+    find(new["questions"], "area")["choices"].insert(0, {"id": "ears", "label": "Ears"})
+    result, before, _after = compare(tmp_path, old, new)
     (group,) = result.groups
     assert group.fact == diff.Fact("new_combination")
     (family,) = group.families
-    assert family.cube[3] == frozenset({"arms"})
-    assert family.count == len(group.combos) == 2 * 3 * 3
+    assert family.cube[3] == frozenset({"ears"})
+    others = {c[:3] for c in diff.decide_all(before)}
+    assert family.count == len(group.combos) == len(others)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -235,26 +252,27 @@ def run_cli(*args, env=None):
 
 
 def test_a_broken_new_table_exits_2_with_its_lines(tmp_path):
-    old = write(tmp_path, "old.yaml", small_table())
-    text = old.read_text(encoding="utf-8").replace("- trauma\n  category", "- traumma\n  category", 1)
-    assert "traumma" in text
-    new = tmp_path / "new.yaml"
-    new.write_text(text, encoding="utf-8")
+    old = small_table()
+    broken = copy.deepcopy(old)
+    find(broken["rules"], "hurt")["when"]["cause"] = ["traumma", "disease"]
+    new = write(tmp_path, "new.yaml", broken)
+    text = new.read_text(encoding="utf-8")
     line = text[: text.index("traumma")].count("\n") + 1
-    result = run_cli(old, new)
+    result = run_cli(write(tmp_path, "old.yaml", old), new)
     assert result.exit_code == diff.BROKEN
-    assert f'{new}:{line}: rule "injury" names unknown answer "traumma" for question "cause"' in result.stderr
+    assert f'{new}:{line}: rule "hurt" names unknown answer "traumma" for question "cause"' in result.stderr
     assert result.stdout == ""
 
 
 def test_the_command_reports_markdown_and_exits_1(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["category"] = "undetermined"
+    find(new["rules"], "works")["category"] = "undetermined"
     result = run_cli(write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new))
     assert result.exit_code == diff.CHANGED
-    assert "Reconstructive surgery → Not clear yet" in result.stdout
-    assert "`cause` = `pain`" in result.stdout
+    labels = {c["id"]: c["label"] for c in old["categories"]}
+    assert f"## 1. {labels['reconstructive']} → {labels['undetermined']}\n" in result.stdout
+    assert "- `goal` = `function`, `cause` = `none`, any `gender`, any `area`: " in result.stdout
 
 
 def test_the_command_exits_0_on_the_same_table(tmp_path):
@@ -265,7 +283,7 @@ def test_the_command_exits_0_on_the_same_table(tmp_path):
 def test_json_families_cover_the_changed_combinations(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["category"] = "undetermined"
+    find(new["rules"], "works")["category"] = "undetermined"
     new["procedures"].pop()
     result = run_cli(write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new), "--json")
     assert result.exit_code == diff.CHANGED
@@ -281,12 +299,13 @@ def test_json_families_cover_the_changed_combinations(tmp_path):
 
 def test_spanish_report_uses_the_catalog(tmp_path):
     old = small_table()
+    old["categories"] = yaml.safe_load(RULES.read_text(encoding="utf-8"))["categories"]  # texts in the catalog
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["category"] = "undetermined"
+    find(new["rules"], "works")["category"] = "undetermined"
     paths = write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
     english, spanish = run_cli(*paths).stdout, run_cli(*paths, "--lang", "es").stdout
     tr = diff.Translator("es")
-    for label in ("Reconstructive surgery", "Not clear yet"):
+    for label in (find(old["categories"], "reconstructive")["label"], find(old["categories"], "undetermined")["label"]):
         assert tr.text(label) != label
         assert tr.text(label) in spanish
         assert label in english
@@ -308,7 +327,7 @@ def test_a_git_revision_of_the_working_table(tmp_path, monkeypatch):
     git(repo, "add", "rules.yaml")
     git(repo, "commit", "-qm", "table")
     new = copy.deepcopy(old)
-    find(new["rules"], "pain")["reason"] = "Reworded."
+    find(new["rules"], "hurt")["reason"] = "Reworded."
     write(repo, "rules.yaml", new)
     monkeypatch.setenv("GUIDE_RULES", str(path))
     result = run_cli("HEAD")
@@ -330,7 +349,7 @@ def test_a_missing_table_file_is_reported_as_unreadable(tmp_path):
 def test_a_reworded_text_without_spanish_is_flagged_in_the_spanish_report(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["rules"], "injury")["reason"] = "A sentence the catalog has never seen."
+    find(new["rules"], "hurt")["reason"] = "A sentence the catalog has never seen."
     paths = write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
     tr = diff.Translator("es")
     flag = tr.gettext("(not translated yet: run make translations)")

@@ -1,149 +1,229 @@
-"""The decision itself, without Flask: category, rule, procedures and their order, what-if."""
+"""The engine's mechanics, on small synthetic tables (tests/synthetic.py): no clinic, no Flask.
+
+What the clinic's own table decides is tested as data in tests/test_clinic.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from guide.engine import combinations
+from guide.engine import Answers, combinations
+
+from .synthetic import engine_of, tiny
 
 
-@pytest.mark.parametrize(
-    ("answers", "category", "rule"),
-    [
-        (("appearance", "none", "female", "nose"), "cosmetic", "appearance"),
-        (("appearance", "trauma", "male", "nose"), "reconstructive", "injury"),
-        (("appearance", "weight_loss", "female", "body"), "reconstructive", "weight-loss"),
-        (("appearance", "pain", "female", "breast_chest"), "reconstructive", "pain"),
-        (("unsure", "congenital", "male", "face"), "reconstructive", "from-birth"),
-        (("appearance", "disease", "female", "breast_chest"), "reconstructive", "illness"),
-        (("function", "none", "female", "eyes"), "reconstructive", "function"),
-        (("function", "unsure", "male", "unsure"), "reconstructive", "function"),
-        (("appearance", "unsure", "female", "nose"), "undetermined", "cause-unclear"),
-        (("unsure", "unsure", "unspecified", "unsure"), "undetermined", "cause-unclear"),
-        (("unsure", "none", "male", "abdomen"), "undetermined", "aim-unclear"),
-    ],
-)
-def test_the_reason_decides_the_category(engine, answers, category, rule):
-    rec = engine.decide(answers)
-    assert (rec.category.id, rec.rule.id) == (category, rule)
-
-
-@pytest.mark.parametrize(
-    "area", ["face", "eyes", "nose", "ears", "breast_chest", "abdomen", "buttocks", "arms", "body"]
-)
-def test_the_body_part_never_decides_the_category(engine, area):
-    assert engine.decide(("appearance", "none", "male", area)).category.id == "cosmetic"
-    assert engine.decide(("appearance", "trauma", "male", area)).category.id == "reconstructive"
-
-
-def ids(rec):
+def ids(rec) -> list[str]:
     return [p.id for p in rec.procedures]
 
 
-def test_a_man_asking_about_his_nose_is_shown_rhinoplasty(engine):
-    assert ids(engine.decide(("appearance", "none", "male", "nose"))) == ["rhinoplasty"]
+def with_procedures(*procedures, **changes):
+    data = tiny()
+    data["procedures"] = [
+        {"name": p["id"].title(), "summary": "S.", "areas": ["nose"], "kinds": ["cosmetic"], **p} for p in procedures
+    ]
+    data.update(changes)
+    return engine_of(data)
 
 
-def test_gender_ranks_what_fits_without_hiding_it(engine):
-    woman = ids(engine.decide(("appearance", "none", "female", "breast_chest")))
-    man = ids(engine.decide(("appearance", "none", "male", "breast_chest")))
-    assert woman == ["breast_augmentation_lift", "pectoral_augmentation"]
-    assert man == ["pectoral_augmentation", "breast_augmentation_lift"]
+# ---------------------------------------------------------------- the decision ----
 
 
-@pytest.mark.parametrize(("gender", "shown"), [("male", True), ("unspecified", True), ("female", False)])
-def test_only_anatomy_limits_by_gender(engine, gender, shown):
-    rec = engine.decide(("function", "none", gender, "breast_chest"))
-    assert ("gynecomastia_correction" in ids(rec)) is shown
-    assert "breast_reduction" in ids(rec)
+def test_every_combination_is_decided_once_and_decide_is_a_lookup():
+    engine = engine_of(tiny())
+    decisions = engine.decide_all()
+    assert list(decisions) == list(combinations(engine.table))
+    assert len(decisions) == engine.table.combination_count
+    for combo, rec in decisions.items():
+        assert engine.decide(combo) is rec
+        assert engine.decide(tuple(combo)) is rec
+        assert engine.decide(combo._asdict()) is rec
 
 
-def test_the_cause_ranks_first(engine):
-    assert ids(engine.decide(("appearance", "disease", "female", "breast_chest")))[0] == "breast_reconstruction"
-    assert ids(engine.decide(("appearance", "pain", "female", "breast_chest")))[0] == "breast_reduction"
-    assert ids(engine.decide(("function", "congenital", "male", "face")))[0] == "congenital_facial_correction"
+def test_answers_are_named_by_question():
+    rec = engine_of(tiny()).decide(Answers(goal="appearance", cause="none", gender="male", area="nose"))
+    assert rec.answers.area == "nose"
+    assert rec.answer("cause") == "none"
 
 
-def test_what_is_meant_for_another_cause_comes_last(engine):
-    # A facial injury: chin surgery before the correction of deformities present from birth.
-    for gender in ("female", "male", "unspecified"):
-        assert ids(engine.decide(("function", "trauma", gender, "face"))) == [
-            "mentoplasty",
-            "congenital_facial_correction",
-        ]
+def test_answers_by_name_fill_the_default_and_refuse_unknown_codes():
+    engine = engine_of(tiny())
+    assert engine.decide({"goal": "appearance", "cause": "none", "gender": "male"}).answers.area == "unsure"
+    with pytest.raises(ValueError, match="cause"):
+        engine.decide({"goal": "appearance", "cause": "boredom", "gender": "male"})
+    with pytest.raises(ValueError):
+        engine.decide(("appearance", "none", "male", "elbow"))
 
 
-def test_a_procedure_for_one_sex_comes_after_the_others_when_the_patient_has_not_said(engine):
-    unnamed = ids(engine.decide(("function", "trauma", "unspecified", "breast_chest")))
-    man = ids(engine.decide(("function", "trauma", "male", "breast_chest")))
-    assert unnamed[-1] == "gynecomastia_correction"
-    assert man[0] == "gynecomastia_correction"
-    assert sorted(unnamed) == sorted(man), "the order changes, never what is shown"
+def test_the_first_rule_that_applies_reports():
+    data = tiny()
+    data["rules"].insert(0, {"id": "nose-hurt", "when": {"cause": ["trauma"], "area": ["nose"]},
+                             "category": "reconstructive", "reason": "Nose hurt."})  # fmt: skip
+    engine = engine_of(data)
+    assert engine.decide(("appearance", "trauma", "male", "nose")).rule.id == "nose-hurt"
+    assert engine.decide(("appearance", "trauma", "male", "chest")).rule.id == "hurt"
 
 
-@pytest.mark.parametrize("goal", ["appearance", "function", "unsure"])
-def test_the_same_operation_is_listed_when_the_reason_makes_it_reconstructive(engine, goal):
-    # The clinic lists rhinoplasty and otoplasty as cosmetic; after an injury, or for ears shaped so
-    # from birth, the same operation repairs, and a reconstructive result lists it.
-    nose = engine.decide((goal, "trauma", "male", "nose"))
-    ears = engine.decide((goal, "congenital", "female", "ears"))
-    assert (nose.category.id, ids(nose)) == ("reconstructive", ["rhinoplasty"])
-    assert (ears.category.id, ids(ears)) == ("reconstructive", ["otoplasty"])
-    assert ids(engine.decide((goal, "disease", "male", "nose"))) == [], "only for the causes it answers"
-    assert ids(engine.decide((goal, "trauma", "male", "unsure"))) == [], "an unsure area lists what is offered"
+def test_every_recommendation_carries_the_consultation():
+    engine = engine_of(tiny())
+    assert all(rec.consultation == engine.table.consultation for rec in engine.decide_all().values())
 
 
-def test_a_result_lists_its_own_kind_and_another_only_for_the_cause_it_answers(engine):
-    for combo in combinations(engine.table):
-        rec = engine.decide(combo)
-        if rec.category.id == "cosmetic":
-            assert {p.kind for p in rec.procedures} <= {"cosmetic"}, combo
-        if rec.category.id == "reconstructive":
-            assert all(p.kind == "reconstructive" or combo[1] in p.causes for p in rec.procedures), combo
+def test_a_table_with_a_gap_cannot_make_an_engine():
+    from guide.engine import Engine
+    from guide.loader import read_table
+
+    from .synthetic import dump
+
+    data = tiny()
+    data["rules"] = data["rules"][:-1]
+    table, _source = read_table(dump(data), "gap.yaml")
+    with pytest.raises(LookupError):
+        Engine(table)
 
 
-def test_an_unsure_area_lists_what_answers_the_cause(engine):
-    assert ids(engine.decide(("appearance", "weight_loss", "female", "unsure"))) == ["body_lift"]
+# ---------------------------------------------------------------- kinds ----
 
 
-def test_when_nothing_fits_the_surgeon_will_advise(engine):
-    unsure = engine.decide(("function", "trauma", "female", "unsure"))
-    assert unsure.procedures == ()
-    assert unsure.reasons[-1] == engine.table.notes.area_unsure
-    nothing = engine.decide(("function", "trauma", "female", "buttocks"))
-    assert nothing.procedures == ()
-    assert nothing.reasons[-1] == engine.table.notes.no_procedure
+def test_a_procedure_of_one_kind_is_listed_only_where_that_kind_is_offered():
+    engine = with_procedures(
+        {"id": "looks_only", "kinds": ["cosmetic"]}, {"id": "repair_only", "kinds": ["reconstructive"]}
+    )
+    assert ids(engine.decide(("appearance", "none", "female", "nose"))) == ["looks_only"]
+    assert ids(engine.decide(("appearance", "trauma", "female", "nose"))) == ["repair_only"]
 
 
-@pytest.mark.parametrize(
-    ("answers", "changed", "category"),
-    [
-        (("appearance", "none", "female", "nose"), ("cause", "trauma"), "reconstructive"),
-        (("appearance", "trauma", "male", "nose"), ("cause", "none"), "cosmetic"),
-        (("function", "none", "male", "eyes"), ("goal", "appearance"), "cosmetic"),
-        (("appearance", "unsure", "male", "nose"), ("cause", "none"), "cosmetic"),
-    ],
-)
-def test_what_if_names_the_single_answer_that_changes_the_category(engine, answers, changed, category):
-    what_if = engine.decide(answers).what_if
-    assert (what_if.question.id, what_if.code, what_if.category.id) == (*changed, category)
-    position = ["goal", "cause", "gender", "area"].index(changed[0])
-    flipped = answers[:position] + (changed[1],) + answers[position + 1 :]
-    assert engine.decide(flipped).category.id == category
+def test_a_procedure_of_both_kinds_is_listed_in_both_and_takes_the_kind_of_the_result():
+    engine = with_procedures({"id": "both", "kinds": ["reconstructive", "cosmetic"]})
+    cosmetic = engine.decide(("appearance", "none", "female", "nose"))
+    reconstructive = engine.decide(("function", "none", "female", "nose"))
+    assert ids(cosmetic) == ids(reconstructive) == ["both"]
+    assert cosmetic.kinds == ("cosmetic",)
+    assert reconstructive.kinds == ("reconstructive",)
 
 
-def test_what_if_is_absent_when_no_single_answer_changes_it(engine):
-    assert engine.decide(("function", "trauma", "female", "face")).what_if is None
+def test_in_a_result_left_open_a_procedure_keeps_the_kind_the_clinic_files_it_under():
+    engine = with_procedures({"id": "filed_cosmetic", "kinds": ["cosmetic", "reconstructive"]})
+    rec = engine.decide(("unsure", "none", "female", "nose"))
+    assert rec.category.id == "undetermined"
+    assert rec.kinds == ("cosmetic",)
 
 
-def test_every_combination_carries_the_consultation(engine):
-    combos = list(combinations(engine.table))
-    assert len(combos) == 3 * 7 * 3 * 10
-    for combo in combos:
-        assert engine.decide(combo).consultation is engine.table.consultation
+def test_a_rule_may_narrow_what_its_result_offers():
+    data = tiny()
+    data["rules"][-1]["offer"] = ["reconstructive"]  # not sure of the cause: only repairs
+    data["procedures"] = [
+        {"id": "looks", "name": "L", "summary": "S.", "areas": ["nose"], "kinds": ["cosmetic"]},
+        {"id": "fix", "name": "F", "summary": "S.", "areas": ["nose"], "kinds": ["cosmetic", "reconstructive"]},
+    ]
+    rec = engine_of(data).decide(("appearance", "unsure", "female", "nose"))
+    assert ids(rec) == ["fix"]
+    assert rec.kinds == ("reconstructive",)
 
 
-def test_answers_by_name_default_the_area(engine):
-    assert engine.decide({"goal": "appearance", "cause": "none", "gender": "male"}).answers[3] == "unsure"
-    with pytest.raises(ValueError, match="goal"):
-        engine.decide({"goal": "looks", "cause": "none", "gender": "male"})
+# ---------------------------------------------------------------- causes and areas ----
+
+
+def test_a_procedure_tied_to_a_cause_is_listed_only_for_it_or_when_the_cause_is_not_known():
+    engine = with_procedures(
+        {"id": "after_illness", "kinds": ["reconstructive"], "causes": ["disease"]},
+        {"id": "any_repair", "kinds": ["reconstructive"]},
+    )
+    assert ids(engine.decide(("appearance", "disease", "female", "nose"))) == ["after_illness", "any_repair"]
+    assert ids(engine.decide(("appearance", "trauma", "female", "nose"))) == ["any_repair"]
+    assert ids(engine.decide(("appearance", "unsure", "female", "nose"))) == ["any_repair", "after_illness"]
+
+
+def test_an_unknown_area_lists_only_what_is_tied_to_the_cause():
+    engine = with_procedures(
+        {"id": "after_illness", "kinds": ["reconstructive"], "causes": ["disease"]},
+        {"id": "any_repair", "kinds": ["reconstructive"]},
+    )
+    assert ids(engine.decide(("appearance", "disease", "female", "unsure"))) == ["after_illness"]
+    rec = engine.decide(("appearance", "trauma", "female", "unsure"))
+    assert ids(rec) == []
+    assert rec.notes == (engine.table.notes.area_unsure,)
+
+
+def test_when_nothing_fits_a_known_area_the_surgeon_will_advise():
+    engine = with_procedures({"id": "nose_only", "kinds": ["reconstructive"]})
+    rec = engine.decide(("appearance", "trauma", "female", "chest"))
+    assert rec.procedures == ()
+    assert rec.reasons == (rec.rule.reason, engine.table.notes.no_procedure)
+
+
+def test_an_answer_with_a_note_adds_it_to_the_reasons():
+    data = tiny()
+    data["questions"][1]["choices"][2]["note"] = "Have it examined."  # cause: disease
+    engine = engine_of(data)
+    assert "Have it examined." in engine.decide(("appearance", "disease", "female", "nose")).reasons
+    assert "Have it examined." not in engine.decide(("appearance", "trauma", "female", "nose")).reasons
+
+
+# ---------------------------------------------------------------- order ----
+
+
+def test_gender_ranks_what_fits_and_never_hides_it():
+    engine = with_procedures(
+        {"id": "for_women", "common_for": ["female"]},
+        {"id": "for_men", "common_for": ["male"]},
+    )
+    assert ids(engine.decide(("appearance", "none", "female", "nose"))) == ["for_women", "for_men"]
+    assert ids(engine.decide(("appearance", "none", "male", "nose"))) == ["for_men", "for_women"]
+    assert ids(engine.decide(("appearance", "none", "unspecified", "nose"))) == ["for_women", "for_men"]
+
+
+def test_a_procedure_for_one_sex_is_hidden_from_the_other_first_for_it_and_last_when_unsaid():
+    engine = with_procedures(
+        {"id": "common", "common_for": ["male"]},
+        {"id": "mens", "only_for": "male"},
+    )
+    assert ids(engine.decide(("appearance", "none", "male", "nose"))) == ["mens", "common"]
+    assert ids(engine.decide(("appearance", "none", "female", "nose"))) == ["common"]
+    assert ids(engine.decide(("appearance", "none", "unspecified", "nose"))) == ["common", "mens"]
+
+
+def test_what_is_tied_to_the_patients_cause_comes_before_what_is_made_for_their_sex():
+    engine = with_procedures(
+        {"id": "mens", "kinds": ["reconstructive"], "only_for": "male"},
+        {"id": "after_illness", "kinds": ["reconstructive"], "causes": ["disease"]},
+    )
+    assert ids(engine.decide(("appearance", "disease", "male", "nose"))) == ["after_illness", "mens"]
+    assert ids(engine.decide(("appearance", "trauma", "male", "nose"))) == ["mens"]
+
+
+def test_in_a_result_left_open_the_order_of_kinds_offered_breaks_ties():
+    engine = with_procedures({"id": "looks", "kinds": ["cosmetic"]}, {"id": "repair", "kinds": ["reconstructive"]})
+    assert engine.table.category("undetermined").offer == ["reconstructive", "cosmetic"]
+    assert ids(engine.decide(("unsure", "none", "female", "nose"))) == ["repair", "looks"]
+
+
+# ---------------------------------------------------------------- what if ----
+
+
+def test_what_if_names_a_different_aim_that_decides_the_other_category():
+    rec = engine_of(tiny()).decide(("appearance", "none", "female", "nose"))
+    assert rec.category.id == "cosmetic"
+    assert (rec.what_if.question.id, rec.what_if.code, rec.what_if.category.id) == (
+        "goal",
+        "function",
+        "reconstructive",
+    )
+
+
+def test_what_if_never_names_a_different_cause_unless_the_table_asks_for_it():
+    engine = engine_of(tiny())
+    for rec in engine.decide_all().values():
+        assert rec.what_if is None or rec.what_if.question.id == "goal"
+    assert engine.decide(("appearance", "trauma", "female", "nose")).what_if is None  # no aim changes an injury
+
+
+def test_what_if_skips_a_change_that_only_leaves_the_question_open():
+    rec = engine_of(tiny()).decide(("appearance", "unsure", "female", "nose"))
+    assert rec.category.id == "undetermined"
+    assert rec.what_if is None  # every other aim also leaves it open
+
+
+def test_what_if_from_a_result_left_open_names_the_aim_that_decides_it():
+    rec = engine_of(tiny()).decide(("unsure", "none", "female", "nose"))
+    assert rec.category.id == "undetermined"
+    assert (rec.what_if.code, rec.what_if.category.id) == ("appearance", "cosmetic")
