@@ -11,10 +11,14 @@ changes is in both. Texts reworded without any outcome changing are listed once 
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
 import subprocess
+import sys
+import tarfile
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,14 +27,16 @@ from typing import Any, NamedTuple
 
 from babel.support import NullTranslations, Translations
 
+from guide import snapshot
 from guide.check import check
-from guide.engine import Engine, Recommendation
+from guide.engine import Engine
 from guide.loader import display_name
 from guide.loader import read_table as parse_table
 from guide.rules import rules_path
-from guide.table import QUESTION_IDS, RuleTableError, Table
+from guide.table import QUESTION_IDS, RuleTableError
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+SNAPSHOT = Path(snapshot.__file__).resolve()
 
 #: Exit statuses: nothing a patient sees changed, something did, a table is broken or missing.
 SAME, CHANGED, BROKEN = 0, 1, 2
@@ -38,46 +44,6 @@ SAME, CHANGED, BROKEN = 0, 1, 2
 Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
 Combo = tuple[str, ...]  # one answer code per question, in QUESTION_IDS order
 Cube = tuple[frozenset[str], ...]  # one set of answer codes per question, in QUESTION_IDS order
-
-
-# ------------------------------------------------------------------ loading ----
-
-
-def read_table(spec: str | os.PathLike[str] | None) -> tuple[Engine, str]:
-    """Load and check a table from a path, or from `git show SPEC:rules.yaml` when SPEC is no file.
-
-    None means the working table. Returns the engine over the table and the table's name (a path,
-    or `REVISION:rules.yaml`); raises `RuleTableError` with every problem, as `NAME:LINE: …`.
-    """
-    path = Path(spec) if spec is not None else rules_path()
-    if path.is_file() or path.suffix in (".yaml", ".yml"):
-        name = display_name(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
-    else:
-        name, text = _git_show(str(spec))
-    table, source = parse_table(text, name)
-    findings = check(table, source)
-    if findings.errors or findings.engine is None:
-        raise RuleTableError(findings.errors)
-    return findings.engine, name
-
-
-def _git_show(revision: str) -> tuple[str, str]:
-    """Read the working table's file as it was at a git revision of its repository."""
-    working = rules_path().resolve()
-    name = f"{revision}:{working.name}"
-    command = ["git", "-C", str(working.parent), "show", f"{revision}:./{working.name}"]
-    try:
-        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise RuleTableError([f"{name}:1: is no file, and git cannot read it: {error}"]) from None
-    if run.returncode != 0:
-        reason = run.stderr.strip().splitlines()[-1:] or ["git failed"]
-        raise RuleTableError([f"{name}:1: is neither a file nor a git revision of the table ({reason[0]})"])
-    return name, run.stdout
 
 
 # ------------------------------------------------- what the patient is told ----
@@ -95,54 +61,135 @@ class Told:
     notes: tuple[str, ...]  # each note's name: its field in `notes`, or the answer it belongs to
     texts: dict[Key, str] = field(compare=False, hash=False)
 
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Told:
+        """Build it from a snapshot's record."""
+        return cls(
+            category=record["category"],
+            rule=record["rule"],
+            procedures=tuple(record["procedures"]),
+            kinds=tuple(record["kinds"]),
+            what_if=tuple(record["what_if"]) if record["what_if"] else None,  # type: ignore[arg-type]
+            notes=tuple(record["notes"]),
+            texts={tuple(key): text for key, text in record["texts"]},
+        )
 
-def note_names(table: Table) -> dict[str, str]:
-    """Every note the engine may add, by name: `no_procedure`, or the answer it comes with (`cause=pain`)."""
-    names = {name: text for name, text in table.notes}
-    for question in table.questions:
-        names.update({f"{question.id}={c.id}": c.note for c in question.choices if c.note})
-    return names
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a table tells every combination, its questions' answer codes, and the names of things."""
+
+    told: dict[Combo, Told]
+    codes: dict[str, tuple[str, ...]]  # answer codes by question, in the table's order
+    labels: dict[Key, str]  # category labels, procedure names, notes (English sources)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Decisions:
+        """Build them from a snapshot (see `guide.snapshot`)."""
+        return cls(
+            told={tuple(combo): Told.of(record) for combo, record in data["told"]},
+            codes={question: tuple(codes) for question, codes in data["questions"]},
+            labels={tuple(key): text for key, text in data["labels"]},
+        )
 
 
-def told(rec: Recommendation, names_of_notes: dict[str, str]) -> Told:
-    """Build the record of what a recommendation tells, from the texts it shows."""
-    by_text = {}
-    for name, text in names_of_notes.items():
-        by_text.setdefault(text, name)
-    notes = tuple(by_text.get(text, text) for text in rec.notes)
-    texts: dict[Key, str] = {
-        ("category", rec.category.id, "label"): rec.category.label,
-        ("category", rec.category.id, "summary"): rec.category.summary,
-        ("rule", rec.rule.id, "reason"): rec.rule.reason,
-        ("consultation", "message"): rec.consultation.message,
-    }
-    if rec.category.note:
-        texts["category", rec.category.id, "note"] = rec.category.note
-    for procedure in rec.procedures:
-        texts["procedure", procedure.id, "name"] = procedure.name
-        texts["procedure", procedure.id, "summary"] = procedure.summary
-    for name, text in zip(notes, rec.notes, strict=True):
-        texts["note", name] = text
-    what_if = None
-    if rec.what_if is not None:
-        what_if = (rec.what_if.question.id, rec.what_if.code, rec.what_if.category.id)
-        texts["what_if", rec.what_if.question.id, rec.what_if.code] = rec.what_if.condition
-        texts["category", what_if[2], "label"] = rec.what_if.category.label
-    return Told(
-        category=rec.category.id,
-        rule=rec.rule.id,
-        procedures=tuple(p.id for p in rec.procedures),
-        kinds=tuple(rec.kinds),
-        what_if=what_if,
-        notes=notes,
-        texts=texts,
+def decisions(engine: Engine) -> Decisions:
+    """What every combination is told under an engine's table."""
+    table = engine.table
+    names = snapshot.note_names(table)
+    told = {tuple(combo): Told.of(snapshot.record(rec, names)) for combo, rec in engine.decide_all().items()}
+    codes = {question.id: question.codes for question in table.questions}
+    return Decisions(told, codes, {tuple(key): text for key, text in snapshot.labels(table)})
+
+
+# ------------------------------------------------------------------ loading ----
+
+
+def read_table(spec: str | os.PathLike[str] | None) -> tuple[Decisions, str]:
+    """Decide every combination under a table: a path, or `git show SPEC:rules.yaml` when SPEC is no file.
+
+    None means the working table. A git revision whose table today's code cannot read (the schema
+    changed since) is decided by that revision's own code. Returns the decisions and the table's
+    name (a path, or `REVISION:rules.yaml`); raises `RuleTableError` with every problem, as `NAME:LINE: …`.
+    """
+    path = Path(spec) if spec is not None else rules_path()
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
+        name = display_name(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
+        return decisions(open_text(text, name)), name
+    revision = str(spec)
+    name, text = _git_show(revision)
+    try:
+        return decisions(open_text(text, name)), name
+    except RuleTableError:
+        found = _decided_by_its_own_code(revision, text)
+        if found is None:
+            raise
+        return found, name
+
+
+def open_text(text: str, name: str) -> Engine:
+    """Parse, validate and check a table's text; return the engine over it, or raise `RuleTableError`."""
+    table, source = parse_table(text, name)
+    findings = check(table, source)
+    if findings.errors or findings.engine is None:
+        raise RuleTableError(findings.errors)
+    return findings.engine
+
+
+def _git(*args: str, text: bool = True) -> subprocess.CompletedProcess:
+    """Run git in the repository of the working table."""
+    command = ["git", "-C", str(rules_path().resolve().parent), *args]
+    return subprocess.run(command, capture_output=True, text=text, check=False, timeout=60)
+
+
+def _git_show(revision: str) -> tuple[str, str]:
+    """Read the working table's file as it was at a git revision of its repository."""
+    file = rules_path().name
+    name = f"{revision}:{file}"
+    try:
+        run = _git("show", f"{revision}:./{file}")
+    except (OSError, subprocess.SubprocessError) as error:
+        raise RuleTableError([f"{name}:1: is no file, and git cannot read it: {error}"]) from None
+    if run.returncode != 0:
+        reason = run.stderr.strip().splitlines()[-1:] or ["git failed"]
+        raise RuleTableError([f"{name}:1: is neither a file nor a git revision of the table ({reason[0]})"])
+    return name, run.stdout
+
+
+def snapshot_command(table: Path) -> list[str]:
+    """Run this version's snapshot.py as a script, with whichever `guide` package is first on the path.
+
+    Through runpy, so that the script's own folder (which holds a `locale.py`) is not put on the path.
+    """
+    script = (
+        f"import runpy, sys; sys.argv[1:] = [{str(table)!r}]; runpy.run_path({str(SNAPSHOT)!r}, run_name='__main__')"
     )
+    return [sys.executable, "-c", script]
 
 
-def decide_all(engine: Engine) -> dict[Combo, Told]:
-    """What every combination of answers is told under a table."""
-    names = note_names(engine.table)
-    return {combo: told(rec, names) for combo, rec in engine.decide_all().items()}
+def _decided_by_its_own_code(revision: str, text: str) -> Decisions | None:
+    """Decide a revision's table with that revision's `guide` package, in a separate Python process.
+
+    None when the revision has no such package or its code cannot decide the table either.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        archive = _git("archive", "--format=tar", revision, "--", "./guide", text=False)
+        if archive.returncode != 0:
+            return None
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        prefix = Path(folder) / Path(_git("rev-parse", "--show-prefix").stdout.strip())
+        (prefix / "rules.yaml").write_text(text, encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(prefix), "GUIDE_RULES": str(prefix / "rules.yaml")}
+        command = snapshot_command(prefix / "rules.yaml")
+        run = subprocess.run(command, cwd=prefix, env=env, capture_output=True, text=True, check=False, timeout=120)
+    if run.returncode != 0:
+        return None
+    return Decisions.of(json.loads(run.stdout))
 
 
 # ------------------------------------------------------------------ changes ----
@@ -359,23 +406,14 @@ class Diff:
         return len(frozenset().union(*(group.combos for group in self.groups)))
 
 
-def _domains(old: Table, new: Table) -> tuple[tuple[str, ...], ...]:
+def _domains(old: Decisions, new: Decisions) -> tuple[tuple[str, ...], ...]:
     """The answer codes of each question in either table: the new table's order, then removed codes."""
     domains = []
     for question_id in QUESTION_IDS:
-        codes = list(new.question(question_id).codes)
-        codes += [code for code in old.question(question_id).codes if code not in codes]
+        codes = list(new.codes[question_id])
+        codes += [code for code in old.codes[question_id] if code not in codes]
         domains.append(tuple(codes))
     return tuple(domains)
-
-
-def _labels(*tables: Table) -> dict[Key, str]:
-    labels: dict[Key, str] = {}
-    for table in tables:
-        labels.update({("category", c.id, "label"): c.label for c in table.categories})
-        labels.update({("procedure", p.id, "name"): p.name for p in table.procedures})
-        labels.update({("note", name): text for name, text in note_names(table).items()})
-    return labels
 
 
 def _text_changes(before: dict[Combo, Told], after: dict[Combo, Told]) -> list[TextChange]:
@@ -391,10 +429,10 @@ def _text_changes(before: dict[Combo, Told], after: dict[Combo, Told]) -> list[T
     return [TextChange(key, old, new, n) for (key, old, new), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
 
 
-def compare(old: Engine, new: Engine, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
+def compare(old: Decisions, new: Decisions, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
     """Compare what every combination is told under two tables, and group what differs."""
-    before, after = decide_all(old), decide_all(new)
-    domains = _domains(old.table, new.table)
+    before, after = old.told, new.told
+    domains = _domains(old, new)
     by_fact: dict[Fact, list[Combo]] = defaultdict(list)
     everything = list(itertools.product(*domains))
     for combo in everything:
@@ -413,7 +451,7 @@ def compare(old: Engine, new: Engine, old_name: str = "OLD", new_name: str = "NE
     groups.sort(key=lambda g: (KIND_ORDER.index(g.fact.kind), -len(g.combos), str(g.fact)))
     reachable = sum(1 for combo in everything if combo in before or combo in after)
     texts = _text_changes(before, after)
-    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), _labels(old.table, new.table))
+    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), old.labels | new.labels)
 
 
 # -------------------------------------------------------------- translation ----
@@ -477,14 +515,16 @@ def answers_text(combo: Combo) -> str:
     return ", ".join(f"{question_id} {_code(code)}" for question_id, code in zip(QUESTION_IDS, combo, strict=True))
 
 
-def _place(tr: Translator, place: str) -> str:
-    places = {
-        "first": lambda: tr.gettext("at the top of the list"),
-        "later": lambda: tr.gettext("lower in the list"),
-        "up": lambda: tr.gettext("up the list"),
-        "down": lambda: tr.gettext("down the list"),
+def _moved(tr: Translator, kind: str, place: str, procedure: str) -> str:
+    """Say where a procedure was added or moved to."""
+    sentences = {
+        ("adds", "first"): lambda: tr.gettext("adds %(procedure)s at the top of the list", procedure=procedure),
+        ("adds", "later"): lambda: tr.gettext("adds %(procedure)s lower in the list", procedure=procedure),
+        ("moves", "first"): lambda: tr.gettext("moves %(procedure)s to the top of the list", procedure=procedure),
+        ("moves", "up"): lambda: tr.gettext("moves %(procedure)s up the list", procedure=procedure),
+        ("moves", "down"): lambda: tr.gettext("moves %(procedure)s down the list", procedure=procedure),
     }
-    return places[place]()
+    return sentences[kind, place]()
 
 
 def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
@@ -516,8 +556,8 @@ def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
             "reason: rule %(before)s → rule %(after)s", before=_code(fact.before), after=_code(fact.after)
         ),
         "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
-        "adds": lambda: tr.gettext("adds %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
-        "moves": lambda: tr.gettext("moves %(procedure)s %(place)s", procedure=procedure, place=_place(tr, fact.after)),
+        "adds": lambda: _moved(tr, "adds", fact.after, procedure),
+        "moves": lambda: _moved(tr, "moves", fact.after, procedure),
         "kind": lambda: tr.gettext(
             "lists %(procedure)s as %(after)s instead of %(before)s",
             procedure=procedure,
@@ -743,7 +783,7 @@ def run(old: str, new: str | None, *, language: str = "en", json_output: bool = 
             problems += error.problems
     if problems:
         return BROKEN, "", "\n".join(problems)
-    (old_engine, old_name), (new_engine, new_name) = loaded
-    diff = compare(old_engine, new_engine, old_name, new_name)
+    (old_decisions, old_name), (new_decisions, new_name) = loaded
+    diff = compare(old_decisions, new_decisions, old_name, new_name)
     tr = Translator(language)
     return diff.status, (as_json if json_output else markdown)(diff, tr), ""

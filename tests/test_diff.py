@@ -11,6 +11,7 @@ import copy
 import itertools
 import json
 import random
+import shutil
 import subprocess
 
 import pytest
@@ -22,8 +23,8 @@ from guide.cli import guide_cli
 from guide.engine import Engine
 from guide.table import QUESTION_IDS, RuleTableError
 
-from .conftest import RULES
-from .synthetic import dump, tiny
+from .conftest import ROOT, RULES
+from .synthetic import dump, engine_of, tiny
 
 
 def small_table() -> dict:
@@ -54,11 +55,10 @@ def find(items: list[dict], item_id: str) -> dict:
     return next(item for item in items if item["id"] == item_id)
 
 
-def compare(tmp_path, old: dict, new: dict) -> tuple[diff.Diff, Engine, Engine]:
+def compare(old: dict, new: dict) -> tuple[diff.Diff, Engine, Engine]:
     """Compare two tables, prove the grouping exact, and return the engines for expectations."""
-    old_engine, _name = diff.read_table(write(tmp_path, "old.yaml", old))
-    new_engine, _name = diff.read_table(write(tmp_path, "new.yaml", new))
-    result = diff.compare(old_engine, new_engine)
+    old_engine, new_engine = engine_of(old), engine_of(new)
+    result = diff.compare(diff.decisions(old_engine), diff.decisions(new_engine))
     assert_exact(result, old_engine, new_engine)
     return result, old_engine, new_engine
 
@@ -74,7 +74,7 @@ def told_differently(old: diff.Told, new: diff.Told) -> bool:
 def assert_exact(result: diff.Diff, old: Engine, new: Engine) -> None:
     """The families of each change cover exactly its combinations, without overlap, and the changes
     together are exactly the combinations told something different."""
-    before, after = diff.decide_all(old), diff.decide_all(new)
+    before, after = diff.decisions(old).told, diff.decisions(new).told
     differ = {
         combo
         for combo in set(before) | set(after)
@@ -103,31 +103,31 @@ def kinds(result: diff.Diff) -> set[str]:
     return {group.fact.kind for group in result.groups}
 
 
-def test_a_rule_whose_category_changes(tmp_path):
+def test_a_rule_whose_category_changes():
     old = small_table()
     new = copy.deepcopy(old)
     find(new["rules"], "works")["category"] = "undetermined"
-    result, before, after = compare(tmp_path, old, new)
-    told_works = {c for c in diff.decide_all(before) if before.decide(c).rule.id == "works"}
+    result, before, after = compare(old, new)
+    told_works = {c for c in before.decide_all() if before.decide(c).rule.id == "works"}
     (category,) = [group for group in result.groups if group.fact.kind == "category"]
     assert (category.fact.before, category.fact.after) == ("reconstructive", "undetermined")
     assert category.combos == told_works
     assert result.status == diff.CHANGED
 
 
-def test_a_procedure_listed_as_another_kind(tmp_path):
+def test_a_procedure_listed_as_another_kind():
     old = small_table()
     either = {"id": "nose_either", "name": "Either", "summary": "Either.", "kinds": ["cosmetic", "reconstructive"]}
     old["procedures"].append(either | {"areas": ["nose"]})
     new = copy.deepcopy(old)
     find(new["rules"], "works")["category"] = "undetermined"
-    result, before, after = compare(tmp_path, old, new)
+    result, before, after = compare(old, new)
 
     def kind(engine, combo):
         rec = engine.decide(combo)
         return dict(zip(ids(rec), rec.kinds, strict=True)).get("nose_either")
 
-    relisted = {c for c in diff.decide_all(before) if None is not kind(before, c) != kind(after, c) is not None}
+    relisted = {c for c in before.decide_all() if None is not kind(before, c) != kind(after, c) is not None}
     assert relisted
     groups = [group for group in result.groups if group.fact.kind == "kind"]
     assert {group.fact.item for group in groups} == {"nose_either"}
@@ -137,13 +137,13 @@ def test_a_procedure_listed_as_another_kind(tmp_path):
         assert (group.fact.before, group.fact.after) == (kind(before, combo), kind(after, combo))
 
 
-def test_a_procedure_added_for_one_area(tmp_path):
+def test_a_procedure_added_for_one_area():
     old = small_table()
     new = copy.deepcopy(old)
     repair = {"id": "chest_repair", "name": "Chest repair", "summary": "Repairs a chest."}
     new["procedures"].append(repair | {"kinds": ["reconstructive"], "areas": ["chest"]})
-    result, _before, after = compare(tmp_path, old, new)
-    listing = {c for c in diff.decide_all(after) if "chest_repair" in ids(after.decide(c))}
+    result, _before, after = compare(old, new)
+    listing = {c for c in after.decide_all() if "chest_repair" in ids(after.decide(c))}
     assert listing
     assert {c for g in result.groups for c in g.combos} == listing
     assert {c[3] for c in listing} == {"chest"}
@@ -157,14 +157,14 @@ def test_a_procedure_added_for_one_area(tmp_path):
     assert kinds(result) <= {"adds", "removes_note"}
 
 
-def test_a_reordering(tmp_path):
+def test_a_reordering():
     old = small_table()
     new = copy.deepcopy(old)
     volume, muscle = find(new["procedures"], "chest_volume"), find(new["procedures"], "chest_muscle")
     i, j = new["procedures"].index(volume), new["procedures"].index(muscle)
     new["procedures"][i], new["procedures"][j] = muscle, volume
-    result, before, after = compare(tmp_path, old, new)
-    reordered = {c for c in diff.decide_all(before) if ids(before.decide(c)) != ids(after.decide(c))}
+    result, before, after = compare(old, new)
+    reordered = {c for c in before.decide_all() if ids(before.decide(c)) != ids(after.decide(c))}
     assert reordered, "the swap should change an order somewhere"
     assert {c for g in result.groups for c in g.combos} == reordered
     assert kinds(result) == {"moves"}
@@ -176,24 +176,24 @@ def test_a_reordering(tmp_path):
             assert group.fact.after == place
 
 
-def test_a_note_added_to_an_answer(tmp_path):
+def test_a_note_added_to_an_answer():
     old = small_table()
     new = copy.deepcopy(old)
     trauma = find(find(new["questions"], "cause")["choices"], "trauma")
     trauma["note"] = "Have the injury seen by a doctor."
-    result, _before, after = compare(tmp_path, old, new)
+    result, _before, after = compare(old, new)
     (group,) = result.groups
     assert group.fact == diff.Fact("adds_note", "cause=trauma")
-    assert group.combos == {c for c in diff.decide_all(after) if trauma["note"] in after.decide(c).notes}
+    assert group.combos == {c for c in after.decide_all() if trauma["note"] in after.decide(c).notes}
     conditions = [diff.describe(family.cube, result.domains, diff.Translator()) for family in group.families]
     assert conditions == ["`cause` = `trauma`, any `goal`, any `gender`, any `area`"]
 
 
-def test_a_reworded_reason_is_listed_once_with_its_count(tmp_path):
+def test_a_reworded_reason_is_listed_once_with_its_count():
     old = small_table()
     new = copy.deepcopy(old)
     find(new["rules"], "hurt")["reason"] = "An injury or an illness: reconstructive."
-    result, before, _after = compare(tmp_path, old, new)
+    result, before, _after = compare(old, new)
     assert result.groups == ()
     (text,) = result.texts
     assert text.key == ("rule", "hurt", "reason")
@@ -201,31 +201,31 @@ def test_a_reworded_reason_is_listed_once_with_its_count(tmp_path):
         find(old["rules"], "hurt")["reason"],
         "An injury or an illness: reconstructive.",
     )
-    assert text.count == sum(1 for c in diff.decide_all(before) if before.decide(c).rule.id == "hurt")
+    assert text.count == sum(1 for c in before.decide_all() if before.decide(c).rule.id == "hurt")
     assert result.status == diff.CHANGED
 
 
-def test_rules_and_keys_moved_around_change_nothing(tmp_path):
+def test_rules_and_keys_moved_around_change_nothing():
     old = small_table()
     new = copy.deepcopy(old)
     hurt, looks = find(new["rules"], "hurt"), find(new["rules"], "looks")
     i, j = new["rules"].index(hurt), new["rules"].index(looks)
     new["rules"][i], new["rules"][j] = looks, hurt  # they apply to different answers
     new = dict(reversed(list(new.items())))  # the sections in another order
-    result, _before, _after = compare(tmp_path, old, new)
+    result, _before, _after = compare(old, new)
     assert (result.groups, result.texts, result.status) == ((), (), diff.SAME)
 
 
-def test_a_new_answer_gives_new_combinations(tmp_path):
+def test_a_new_answer_gives_new_combinations():
     old = small_table()
     new = copy.deepcopy(old)
     find(new["questions"], "area")["choices"].insert(0, {"id": "ears", "label": "Ears"})
-    result, before, _after = compare(tmp_path, old, new)
+    result, before, _after = compare(old, new)
     (group,) = result.groups
     assert group.fact == diff.Fact("new_combination")
     (family,) = group.families
     assert family.cube[3] == frozenset({"ears"})
-    others = {c[:3] for c in diff.decide_all(before)}
+    others = {c[:3] for c in before.decide_all()}
     assert family.count == len(group.combos) == len(others)
 
 
@@ -337,6 +337,28 @@ def test_a_git_revision_of_the_working_table(tmp_path, monkeypatch):
     missing = run_cli("no-such-revision")
     assert missing.exit_code == diff.BROKEN
     assert "no-such-revision:rules.yaml:1:" in missing.stderr
+
+
+def test_the_snapshot_script_tells_what_the_engine_tells():
+    env = {"PYTHONPATH": str(ROOT), "PATH": ""}
+    run = subprocess.run(diff.snapshot_command(RULES), cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    from_script = diff.Decisions.of(json.loads(run.stdout))
+    in_process = diff.decisions(diff.open_text(RULES.read_text(encoding="utf-8"), "rules.yaml"))
+    assert from_script == in_process
+    assert diff.compare(from_script, in_process).status == diff.SAME
+
+
+def test_a_revision_today_s_code_cannot_read_is_decided_by_its_own_code(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "guide", repo / "guide", ignore=shutil.ignore_patterns("__pycache__"))
+    old = small_table()
+    path = write(repo, "rules.yaml", old)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "table and code")
+    monkeypatch.setenv("GUIDE_RULES", str(path))
+    found = diff._decided_by_its_own_code("HEAD", path.read_text(encoding="utf-8"))
+    assert found == diff.decisions(engine_of(old))
 
 
 def test_a_missing_table_file_is_reported_as_unreadable(tmp_path):
