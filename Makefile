@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-MO := translations/es/LC_MESSAGES/messages.mo
-PO := translations/es/LC_MESSAGES/messages.po
+# One catalog per language besides English, each compiled next to itself.
+PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
 POT := translations/messages.pot
 
-.PHONY: install run test check lint translations bench clean
+.PHONY: install run test check lint translations language bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +19,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-$(MO): $(PO) $(INSTALLED)
-	$(BIN)/pybabel compile --domain messages --directory translations --statistics 2>&1 | grep -v '^compiling'
+$(MO): %.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@ --statistics
 
 install: $(INSTALLED) node_modules/.installed $(MO)
 
@@ -39,17 +40,18 @@ check: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check guide tests app.py
 	$(BIN)/ruff format --check guide tests app.py
+	$(BIN)/mypy
 
-## Extract every string (code, templates, rules.yaml), update the Spanish catalog, compile it
+## Extract every string (code, templates, rules.yaml), update every catalog, compile them
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext --add-comments TRANSLATORS: \
 		--no-wrap --sort-by-file --project lotus-guide --output-file $(POT) .
-	if [ -f $(PO) ]; then \
-		$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching --ignore-obsolete; \
-	else \
-		$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale es --no-wrap; \
-	fi
+	$(BIN)/pybabel update --input-file $(POT) --output-dir translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile --domain messages --directory translations --statistics
+
+## Start the catalog of a new language: make language CODE=fr (then translate it and add it to LANGUAGES)
+language: translations
+	$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale $(CODE) --no-wrap
 
 ## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`,
 ## how long `guide diff` takes on the real table

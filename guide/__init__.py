@@ -15,6 +15,9 @@ from guide.rules import rules_path
 from guide.table import RuleTableError
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The languages the guide speaks, English (the language of rules.yaml) first. Adding one: a catalog
+#: (`make language CODE=xx`, then translate) and its code here (or FLASK_LANGUAGES='["en", "es", "xx"]').
+LANGUAGES = ("en", "es")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=secrets.token_hex(32),
         GUIDE_RULES=rules_path(),
-        LANGUAGES=("en", "es"),
+        LANGUAGES=LANGUAGES,
         BABEL_DEFAULT_LOCALE="en",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -108,10 +108,10 @@ def _question_references(table: Table) -> list[tuple[Loc, str]]:
             message = f'question "{question.id}": default "{question.default}" is not one of its answers'
             problems.append((("questions", index, "default"), message))
     for index, question_id in enumerate(table.what_if):
-        question = next((q for q in table.questions if q.id == question_id), None)
-        if question is None:
+        named = next((q for q in table.questions if q.id == question_id), None)
+        if named is None:
             problems.append((("what_if", index), f'"what_if" names unknown question "{question_id}"'))
-        elif not any(choice.what_if for choice in question.choices):
+        elif not any(choice.what_if for choice in named.choices):
             message = f'"what_if" names question "{question_id}", but none of its answers has a "what_if" text'
             problems.append((("what_if", index), message))
     for index, category in enumerate(table.categories):
@@ -242,7 +242,7 @@ def _empty_lists(engine: Engine) -> list[tuple[Loc, str]]:
         if not rec.procedures and combo.area != UNSURE and rec.category.id != UNDETERMINED:
             empty[rec.rule.id].add(combo)
     table = engine.table
-    warnings = []
+    warnings: list[tuple[Loc, str]] = []
     for index, rule in enumerate(table.rules):
         for cube in _cubes(table, empty.get(rule.id, set())):
             message = f'warning: rule "{rule.id}" ({rule.category}) lists no procedure for {describe(table, cube)}'

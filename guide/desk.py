@@ -24,7 +24,7 @@ from markupsafe import Markup
 from guide import codes, present
 from guide.engine import Answers, Engine, Recommendation, combinations
 from guide.forms import form_class
-from guide.locale import NATIVE_NAMES, explicit_choice
+from guide.locale import explicit_choice, native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
 
@@ -179,7 +179,7 @@ def desk_data() -> DeskData:
                 by_language[language] = texts(decisions)
         block = {
             "languages": list(current_app.config["LANGUAGES"]),
-            "names": {language: NATIVE_NAMES.get(language, language) for language in by_language},
+            "names": {language: native_name(language) for language in by_language},
             "clinic": engine.table.clinic.name,
             "questions": [{"id": q.id, "codes": list(q.codes)} for q in engine.questions],
             "fields": list(FIELDS),
@@ -256,11 +256,11 @@ def render_desk(answers: dict[str, str], form: FlaskForm, both: bool, code_error
     lang = str(get_locale())
     other = languages[(languages.index(lang) + 1) % len(languages)]
     t, t_other = data.texts[lang], data.texts[other]
-    combo = tuple(answers.get(q) for q in QUESTION_IDS)
     result, summary, code = None, "", None
-    if all(combo):
+    if all(answers.get(q) for q in QUESTION_IDS):
+        combo = Answers(*(answers[q] for q in QUESTION_IDS))
         result = result_view(data.decisions.rows[data.decisions.index[combo]], t)
-        summary = summary_text(t, combo, result, datetime.now().astimezone())  # type: ignore[arg-type]
+        summary = summary_text(t, combo, result, datetime.now().astimezone())
         code = result["code"]
     both_flag = 1 if both else None
     return render_template(
@@ -269,7 +269,7 @@ def render_desk(answers: dict[str, str], form: FlaskForm, both: bool, code_error
         t_other=lambda key: lookup(t_other, key),
         lang=lang,
         other=other,
-        names={language: NATIVE_NAMES.get(language, language) for language in languages},
+        names={language: native_name(language) for language in languages},
         both=both,
         questions=current_guide().engine.questions,
         answers=answers,

@@ -107,7 +107,7 @@ def kind_in(procedure: Procedure, category: Category, kinds: list[Kind]) -> Kind
     otherwise (a result not clear yet) the kind the clinic files it under, if offered, else the
     first offered kind it can be."""
     if category.id in procedure.kinds:
-        return category.id  # type: ignore[return-value]
+        return category.id
     if procedure.listed_as in kinds:
         return procedure.listed_as
     return next(kind for kind in kinds if kind in procedure.kinds)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
 LANG_COOKIE = "lang"
-#: Each language named in itself, as the switch shows it.
-NATIVE_NAMES = {"en": "English", "es": "Español"}
+
+
+@cache
+def native_name(code: str) -> str:
+    """A language named in itself, as the switch shows it (from Babel's locale data): "Español"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
 
 
 def _supported(value: str | None) -> str | None:
@@ -58,7 +65,7 @@ def init_app(app: Flask) -> None:
         return {
             "lang": current,
             "languages": [
-                {"code": code, "name": NATIVE_NAMES[code], "url": switch_url(code), "current": code == current}
+                {"code": code, "name": native_name(code), "url": switch_url(code), "current": code == current}
                 for code in app.config["LANGUAGES"]
             ],
         }

@@ -184,7 +184,7 @@ def result():
     if blocked:
         return blocked
     given = answers()
-    return show_result(tuple(given[q] for q in QUESTION_IDS))
+    return show_result(Answers(*(given[q] for q in QUESTION_IDS)))
 
 
 def show_result(combo: Answers):

@@ -15,12 +15,15 @@ from guide.rules import open_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
+#: The clinic's table, checked once for the whole run; tests read facts (phone, counts) from it.
+GUIDE = open_guide(RULES)
+CLINIC = GUIDE.table.clinic
 
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The engine over the shipped table, without Flask."""
-    return open_guide(RULES).engine
+    return GUIDE.engine
 
 
 @pytest.fixture

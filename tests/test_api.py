@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guide import LANGUAGES
 from guide.engine import combinations
 
 QUESTIONS = ("goal", "cause", "gender", "area")
@@ -80,7 +81,7 @@ def test_the_area_defaults_to_unsure(client, engine):
     assert [p["id"] for p in data["procedures"]] == [p.id for p in rec.procedures]
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_all_combinations_carry_the_consultation_and_agree_with_the_engine(client, engine, lang):
     for combo in combinations(engine.table):
         data = assess(client, dict(zip(QUESTIONS, combo, strict=True)), query_string={"lang": lang}).get_json()

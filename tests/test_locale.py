@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from .conftest import CLINIC
 from .test_questionnaire import ROUTE, text, walk
 
 
@@ -71,4 +72,36 @@ def test_the_result_in_the_other_language_is_identical_in_substance(client):
     assert re.search(r'<span class="code">(\w+)</span>', english).group(1) == re.search(
         r'<span class="code">(\w+)</span>', spanish
     ).group(1)
-    assert 'href="tel:+16192408681"' in spanish
+    assert f'href="{CLINIC.tel}"' in spanish
+
+
+def test_a_third_language_is_a_catalog_and_one_config_entry(tmp_path):
+    """Adding French: a compiled catalog and "fr" in LANGUAGES; the switch names it from Babel's data."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from guide import LANGUAGES, create_app
+
+    from .conftest import ROOT
+
+    catalog = Catalog(locale="fr")
+    catalog.add("Skip to main content", "Aller au contenu principal")
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as mo:
+        write_mo(mo, catalog)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "LANGUAGES": (*LANGUAGES, "fr"),
+            "BABEL_TRANSLATION_DIRECTORIES": f"{ROOT / 'translations'};{tmp_path}",
+        }
+    )
+    client = app.test_client()
+    page = text(client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}))
+    assert '<html lang="fr">' in page
+    assert "Aller au contenu principal" in page
+    assert 'hreflang="fr">Français</a>' in page
+    spanish = text(client.get("/?lang=es"))
+    assert 'hreflang="fr">Français</a>' in spanish and '<html lang="es">' in spanish
