@@ -69,7 +69,7 @@ class Told:
             rule=record["rule"],
             procedures=tuple(record["procedures"]),
             kinds=tuple(record["kinds"]),
-            what_if=tuple(record["what_if"]) if record["what_if"] else None,  # type: ignore[arg-type]
+            what_if=tuple(record["what_if"]) if record["what_if"] else None,
             notes=tuple(record["notes"]),
             texts={tuple(key): text for key, text in record["texts"]},
         )
@@ -222,7 +222,7 @@ KIND_ORDER = (
 
 def _longest_common(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
     """The items of the longest common subsequence of two lists without repeats."""
-    best = [[()] * (len(b) + 1) for _ in range(len(a) + 1)]
+    best: list[list[tuple[str, ...]]] = [[()] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i, j in itertools.product(range(len(a)), range(len(b))):
         if a[i] == b[j]:
             best[i + 1][j + 1] = (*best[i][j], a[i])
@@ -569,8 +569,8 @@ def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
             before=_what_if_key(tr, diff, fact.before),
             after=_what_if_key(tr, diff, fact.after),
         ),
-        "removes_note": lambda: tr.gettext("removes the note %(note)s", note=_note(tr, diff, fact.item)),
-        "adds_note": lambda: tr.gettext("adds the note %(note)s", note=_note(tr, diff, fact.item)),
+        "removes_note": lambda: tr.gettext("removes the note %(note)s", note=_note(tr, diff, fact.item or "")),
+        "adds_note": lambda: tr.gettext("adds the note %(note)s", note=_note(tr, diff, fact.item or "")),
         "notes_order": lambda: tr.gettext(
             "notes in another order: %(before)s → %(after)s",
             before=_notes(tr, diff, fact.before),

@@ -70,7 +70,7 @@ def _open(path: str) -> tuple[Any, dict]:
     try:
         from guide.rules import open_guide  # since the engine decides everything once
     except ImportError:
-        from guide.check import load_checked
+        from guide.check import load_checked  # type: ignore[attr-defined]  # the older versions' loader
         from guide.engine import Engine, combinations
 
         table, _source = load_checked(path)
