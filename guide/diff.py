@@ -71,7 +71,7 @@ class Told:
             kinds=tuple(record["kinds"]),
             what_if=tuple(record["what_if"]) if record["what_if"] else None,
             notes=tuple(record["notes"]),
-            texts={tuple(key): text for key, text in record["texts"]},
+            texts=record["texts"] if isinstance(record["texts"], dict) else {tuple(k): t for k, t in record["texts"]},
         )
 
 
@@ -96,8 +96,8 @@ class Decisions:
 def decisions(engine: Engine) -> Decisions:
     """What every combination is told under an engine's table."""
     table = engine.table
-    names = snapshot.note_names(table)
-    told = {tuple(combo): Told.of(snapshot.record(rec, names)) for combo, rec in engine.decide_all().items()}
+    by_text = snapshot.notes_by_text(table)
+    told = {tuple(combo): Told.of(snapshot.record(rec, by_text)) for combo, rec in engine.decide_all().items()}
     codes = {question.id: question.codes for question in table.questions}
     return Decisions(told, codes, {tuple(key): text for key, text in snapshot.labels(table)})
 

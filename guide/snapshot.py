@@ -22,13 +22,21 @@ def note_names(table: Any) -> dict[str, str]:
     return names
 
 
-def record(rec: Any, names_of_notes: dict[str, str]) -> dict[str, Any]:
-    """What one recommendation tells: ids (the outcome) and the English sources of its texts, by key."""
+def notes_by_text(table: Any) -> dict[str, str]:
+    """The name of each note, by its text (the first name, when two notes share a text)."""
     by_text: dict[str, str] = {}
-    for name, text in names_of_notes.items():
+    for name, text in note_names(table).items():
         by_text.setdefault(text, name)
+    return by_text
+
+
+def record(rec: Any, by_text: dict[str, str]) -> dict[str, Any]:
+    """What one recommendation tells: ids (the outcome) and the English sources of its texts, by key.
+
+    `by_text` names the notes (see `notes_by_text`).
+    """
     notes = [by_text.get(text, text) for text in rec.notes]
-    texts = {
+    texts: dict[tuple[str, ...], str] = {
         ("category", rec.category.id, "label"): rec.category.label,
         ("category", rec.category.id, "summary"): rec.category.summary,
         ("rule", rec.rule.id, "reason"): rec.rule.reason,
@@ -54,7 +62,7 @@ def record(rec: Any, names_of_notes: dict[str, str]) -> dict[str, Any]:
         "kinds": list(kinds),
         "what_if": what_if,
         "notes": notes,
-        "texts": [[list(key), text] for key, text in texts.items()],
+        "texts": texts,
     }
 
 
@@ -83,12 +91,13 @@ def _open(path: str) -> tuple[Any, dict]:
 def snapshot(path: str) -> dict[str, Any]:
     """Everything `guide diff` compares, for the table at `path`."""
     table, decisions = _open(path)
-    names = note_names(table)
-    return {
-        "questions": [[q.id, list(q.codes)] for q in table.questions],
-        "labels": labels(table),
-        "told": [[list(combo), record(rec, names)] for combo, rec in decisions.items()],
-    }
+    by_text = notes_by_text(table)
+    told = []
+    for combo, rec in decisions.items():
+        told_here = record(rec, by_text)
+        told_here["texts"] = [[list(key), text] for key, text in told_here["texts"].items()]  # JSON has no tuples
+        told.append([list(combo), told_here])
+    return {"questions": [[q.id, list(q.codes)] for q in table.questions], "labels": labels(table), "told": told}
 
 
 if __name__ == "__main__":
