@@ -51,6 +51,12 @@ def write(tmp_path, name: str, data: dict):
     return path
 
 
+def pair(tmp_path, old: dict, new: dict):
+    """Write two tables for the command, after proving the grouping of their comparison exact."""
+    compare(old, new)
+    return write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
+
+
 def find(items: list[dict], item_id: str) -> dict:
     return next(item for item in items if item["id"] == item_id)
 
@@ -268,7 +274,7 @@ def test_the_command_reports_markdown_and_exits_1(tmp_path):
     old = small_table()
     new = copy.deepcopy(old)
     find(new["rules"], "works")["category"] = "undetermined"
-    result = run_cli(write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new))
+    result = run_cli(*pair(tmp_path, old, new))
     assert result.exit_code == diff.CHANGED
     labels = {c["id"]: c["label"] for c in old["categories"]}
     assert f"## 1. {labels['reconstructive']} → {labels['undetermined']}\n" in result.stdout
@@ -285,7 +291,7 @@ def test_json_families_cover_the_changed_combinations(tmp_path):
     new = copy.deepcopy(old)
     find(new["rules"], "works")["category"] = "undetermined"
     new["procedures"].pop()
-    result = run_cli(write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new), "--json")
+    result = run_cli(*pair(tmp_path, old, new), "--json")
     assert result.exit_code == diff.CHANGED
     report = json.loads(result.stdout)
     changed: set = set()
@@ -302,7 +308,7 @@ def test_spanish_report_uses_the_catalog(tmp_path):
     old["categories"] = yaml.safe_load(RULES.read_text(encoding="utf-8"))["categories"]  # texts in the catalog
     new = copy.deepcopy(old)
     find(new["rules"], "works")["category"] = "undetermined"
-    paths = write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
+    paths = pair(tmp_path, old, new)
     english, spanish = run_cli(*paths).stdout, run_cli(*paths, "--lang", "es").stdout
     tr = diff.Translator("es")
     for label in (find(old["categories"], "reconstructive")["label"], find(old["categories"], "undetermined")["label"]):
@@ -328,6 +334,7 @@ def test_a_git_revision_of_the_working_table(tmp_path, monkeypatch):
     git(repo, "commit", "-qm", "table")
     new = copy.deepcopy(old)
     find(new["rules"], "hurt")["reason"] = "Reworded."
+    compare(old, new)
     write(repo, "rules.yaml", new)
     monkeypatch.setenv("GUIDE_RULES", str(path))
     result = run_cli("HEAD")
@@ -372,7 +379,7 @@ def test_a_reworded_text_without_spanish_is_flagged_in_the_spanish_report(tmp_pa
     old = small_table()
     new = copy.deepcopy(old)
     find(new["rules"], "hurt")["reason"] = "A sentence the catalog has never seen."
-    paths = write(tmp_path, "old.yaml", old), write(tmp_path, "new.yaml", new)
+    paths = pair(tmp_path, old, new)
     tr = diff.Translator("es")
     flag = tr.gettext("(not translated yet: run make translations)")
     assert flag in run_cli(*paths, "--lang", "es").stdout
