@@ -482,6 +482,10 @@ class Translator:
         """Translate a text of the rule table (an English source in the catalog)."""
         return self.catalog.gettext(source)
 
+    def lacks(self, source: str) -> bool:
+        """Tell whether a text of the table has no translation into the report's language."""
+        return self.language != "en" and self.catalog.gettext(source) == source
+
 
 def languages() -> tuple[str, ...]:
     """English, and every language with a catalog."""
@@ -704,9 +708,9 @@ def _text_lines(diff: Diff, tr: Translator) -> list[str]:
     for change in diff.texts:
         count = tr.ngettext("shown to %(num)s combination", "shown to %(num)s combinations", change.count)
         lines.append(f"- {text_name(change.key, tr)}, {count}:")
-        lines.append(f"  - {before}: {tr.text(change.before)}")
-        untranslated = tr.language != "en" and tr.text(change.after) == change.after
-        missing = " " + tr.gettext("(not translated yet: run make translations)") if untranslated else ""
+        gone = " " + tr.gettext("(no longer in the catalog: shown in English)") if tr.lacks(change.before) else ""
+        lines.append(f"  - {before}: {tr.text(change.before)}{gone}")
+        missing = " " + tr.gettext("(not translated yet: run make translations)") if tr.lacks(change.after) else ""
         lines.append(f"  - {after}: {tr.text(change.after)}{missing}")
     return lines
 
