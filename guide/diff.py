@@ -644,8 +644,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _told_rows(before: dict | None, after: dict | None, tr: Translator) -> list[str]:
-    """The example's before/after table."""
+#: Which lines of the example's table show a change: 0 category, 1 reason, 2 procedures, 3 what-if, 4 notes.
+ROWS = {"category": {1}, "reason": {1}, "removes": {2}, "adds": {2}, "moves": {2}, "kind": {2}, "what_if": {3}}
+ROWS |= dict.fromkeys(("removes_note", "adds_note", "notes_order"), {4})
+
+
+def _told_rows(kind: str, before: dict | None, after: dict | None, tr: Translator) -> list[str]:
+    """The example's before/after table: the category, and the lines that show this kind of change."""
 
     def cells(record: dict | None) -> list[str]:
         if record is None:
@@ -663,8 +668,10 @@ def _told_rows(before: dict | None, after: dict | None, tr: Translator) -> list[
     names = [tr.gettext("Category"), tr.gettext("Reason"), tr.gettext("Procedures")]
     names += [tr.gettext("What if"), tr.gettext("Notes")]
     rows = ["| | " + tr.gettext("Before") + " | " + tr.gettext("After") + " |", "|---|---|---|"]
-    for name, old, new in zip(names, cells(before), cells(after), strict=True):
-        rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
+    shown = {0} | ROWS.get(kind, {1, 2, 3, 4})
+    for number, (name, old, new) in enumerate(zip(names, cells(before), cells(after), strict=True)):
+        if number in shown:
+            rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
     return rows
 
 
@@ -699,7 +706,7 @@ def _group_lines(number: int, group: ChangeGroup, diff: Diff, tr: Translator) ->
         lines.append(f"- {describe(family.cube, diff.domains, tr)}: {count}, {example}")
     example = tr.gettext("Example: %(answers)s", answers=answers_text(group.families[0].example))
     lines += ["", example, ""]
-    return lines + _told_rows(told_texts(group.before, tr), told_texts(group.after, tr), tr)
+    return lines + _told_rows(group.fact.kind, told_texts(group.before, tr), told_texts(group.after, tr), tr)
 
 
 def _text_lines(diff: Diff, tr: Translator) -> list[str]:
