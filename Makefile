@@ -31,6 +31,7 @@ run: $(INSTALLED) $(MO)
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
 test: install
 	$(BIN)/ruff check guide tests app.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 ## Check rules.yaml: every problem as rules.yaml:LINE: message
