@@ -8,10 +8,11 @@ agree on the category; the first of them in the file reports. Every problem is o
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from guide.engine import Answers, Engine, combinations, matches
+from guide.engine import Answers, Engine, applies, combinations
 from guide.loader import Source
 from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Loc, Table
 
@@ -173,54 +174,60 @@ def describe(table: Table, cube: dict[str, frozenset[str]]) -> str:
     return f"{text} (any {', any '.join(free)})" if free and named else text
 
 
-def _cubes(table: Table, answers: set[Answers]) -> list[dict[str, frozenset[str]]]:
-    """Group combinations into few blocks of the form question in {codes}, for reporting."""
-    cubes = {tuple(frozenset([code]) for code in combo) for combo in answers}
-    merged = True
-    while merged:
-        merged = False
-        for a in sorted(cubes, key=str):
-            for b in sorted(cubes, key=str):
-                differ = [i for i in range(len(QUESTION_IDS)) if a[i] != b[i]]
-                if a != b and len(differ) == 1:
-                    i = differ[0]
-                    cubes -= {a, b}
-                    cubes.add(a[:i] + (a[i] | b[i],) + a[i + 1 :])
-                    merged = True
-                    break
-            if merged:
-                break
-    return [dict(zip(QUESTION_IDS, cube, strict=True)) for cube in sorted(cubes, key=str)]
+def cubes(table: Table, answers: set[Answers]) -> list[dict[str, frozenset[str]]]:
+    """Cover a set of combinations exactly with few disjoint blocks of the form `question in {codes}`.
+
+    Greedy: from the first combination not yet covered (in the table's order), grow a block one
+    answer at a time while every combination in it is in the set and not yet covered.
+    """
+    codes = [table.question(q).codes for q in QUESTION_IDS]
+    left = set(answers)
+    found = []
+    in_table_order = sorted(left, key=lambda combo: [codes[i].index(code) for i, code in enumerate(combo)])
+    for combo in in_table_order:
+        if combo not in left:
+            continue
+        block = [[code] for code in combo]
+        for index, question_codes in enumerate(codes):
+            for code in question_codes:
+                if code in block[index]:
+                    continue
+                trial = [*block[:index], [*block[index], code], *block[index + 1 :]]
+                if all(Answers(*cell) in left for cell in itertools.product(*trial)):
+                    block = trial
+        left -= {Answers(*cell) for cell in itertools.product(*block)}
+        found.append({q: frozenset(block[i]) for i, q in enumerate(QUESTION_IDS)})
+    return found
 
 
 def _coverage(table: Table) -> list[tuple[Loc, str]]:
     """Gaps, conflicting overlaps, rules that never report, procedures never listed."""
     problems: list[tuple[Loc, str]] = []
     everything = list(combinations(table))
-    applies = [{combo for combo in everything if matches(rule, combo)} for rule in table.rules]
+    applying = applies(table)
     reported: set[Answers] = set()
     for index, rule in enumerate(table.rules):
         loc = ("rules", index)
         owner = f'rule "{rule.id}"'
-        if not applies[index]:
+        if not applying[index]:
             problems.append((loc, f'{owner} can never apply: its "when" leaves no possible answers'))
             continue
         for earlier in range(index):
             other = table.rules[earlier]
-            overlap = applies[index] & applies[earlier]
+            overlap = applying[index] & applying[earlier]
             if overlap and other.category != rule.category:
                 problems.append(
                     (
                         loc,
                         f'{owner} ({rule.category}) disagrees with rule "{other.id}" ({other.category}) on '
-                        + "; ".join(describe(table, cube) for cube in _cubes(table, overlap)),
+                        + "; ".join(describe(table, cube) for cube in cubes(table, overlap)),
                     )
                 )
-        if applies[index] <= reported:
+        if applying[index] <= reported:
             problems.append((loc, f"{owner} never reports: every answer it applies to is decided by a rule above it"))
-        reported |= applies[index]
+        reported |= applying[index]
     gaps = set(everything) - reported
-    for cube in _cubes(table, gaps):
+    for cube in cubes(table, gaps):
         problems.append((("rules",), f"no rule decides {describe(table, cube)}"))
     return problems
 
@@ -244,7 +251,7 @@ def _empty_lists(engine: Engine) -> list[tuple[Loc, str]]:
     table = engine.table
     warnings: list[tuple[Loc, str]] = []
     for index, rule in enumerate(table.rules):
-        for cube in _cubes(table, empty.get(rule.id, set())):
+        for cube in cubes(table, empty.get(rule.id, set())):
             message = f'warning: rule "{rule.id}" ({rule.category}) lists no procedure for {describe(table, cube)}'
             warnings.append((("rules", index), message))
     return warnings

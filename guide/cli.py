@@ -39,7 +39,7 @@ def check_command(path: str | None) -> None:
     for warning in guide.warnings:
         click.echo(warning, err=True)
     table = guide.table
-    warned = f"; {len(guide.warnings)} warning(s) above" if guide.warnings else ""
+    warned = f"; {len(guide.warnings)} warning(s)" if guide.warnings else ""
     click.echo(
         f"{guide.source.name}: OK: {len(table.rules)} rules decide all {table.combination_count} combinations; "
         f"{len(table.procedures)} procedures, each reachable{warned}."

@@ -79,6 +79,19 @@ def matches(rule: Rule, answers: Answers) -> bool:
     return all(getattr(answers, q) in codes for q, codes in rule.when.items())
 
 
+def applies(table: Table) -> list[set[Answers]]:
+    """For each rule, in the table's order, the combinations of answers it applies to."""
+    every = {q: table.question(q).codes for q in QUESTION_IDS}
+    found: list[set[Answers]] = []
+    for rule in table.rules:
+        if set(rule.when) - set(QUESTION_IDS):  # a question the table does not ask: the check reports it
+            found.append(set())
+            continue
+        choices = [[code for code in rule.when.get(q, every[q]) if code in every[q]] for q in QUESTION_IDS]
+        found.append({Answers(*combo) for combo in itertools.product(*choices)})
+    return found
+
+
 def offer(rule: Rule, category: Category) -> list[Kind]:
     """The kinds of procedure a result lists, in order: the rule's own, else its category's."""
     return rule.offer if rule.offer is not None else category.offer
@@ -127,11 +140,22 @@ class Engine:
         self.questions = tuple(table.question(q) for q in QUESTION_IDS)
         self._order = {p.id: i for i, p in enumerate(table.procedures)}
         self._rules: dict[Answers, Rule] = {}
-        for combo in combinations(table):
-            rule = next((rule for rule in table.rules if matches(rule, combo)), None)
-            if rule is None:
-                raise LookupError(f"no rule decides {combo}: run the table check")
-            self._rules[combo] = rule
+        for rule, combos in zip(table.rules, applies(table), strict=True):
+            for combo in combos:
+                self._rules.setdefault(combo, rule)
+        missing = [combo for combo in combinations(table) if combo not in self._rules]
+        if missing:
+            raise LookupError(f"no rule decides {missing[0]} and {len(missing) - 1} more: run the table check")
+        self._rules = {combo: self._rules[combo] for combo in combinations(table)}  # in the table's order
+        by_area: dict[str, list[Procedure]] = {}
+        for procedure in table.procedures:
+            for area in (*procedure.areas, UNSURE):
+                by_area.setdefault(area, []).append(procedure)
+        self._by_area = by_area
+        self._categories = {category.id: category for category in table.categories}
+        self._notes_of = {
+            (q.id, choice.id): choice.note for q in self.questions for choice in q.choices if choice.note is not None
+        }
         self._decisions = MappingProxyType({combo: self._decide(combo) for combo in self._rules})
 
     def decide_all(self) -> Mapping[Answers, Recommendation]:
@@ -140,12 +164,13 @@ class Engine:
 
     def decide(self, answers: Answers | tuple[str, ...] | Mapping[str, str]) -> Recommendation:
         """Return the recommendation for one combination of answers (codes by question, or in order)."""
-        if isinstance(answers, Mapping):
-            answers = self.normalize(answers)
         try:
             return self._decisions[answers]  # type: ignore[index]
-        except KeyError:
-            raise ValueError(f"not a combination of answer codes of this table: {answers!r}") from None
+        except (KeyError, TypeError):  # not a known combination, or a mapping of answers by question
+            pass
+        if isinstance(answers, Mapping):
+            return self._decisions[self.normalize(answers)]
+        raise ValueError(f"not a combination of answer codes of this table: {answers!r}")
 
     def normalize(self, answers: Mapping[str, str | None]) -> Answers:
         """Turn a mapping of answer codes into `Answers`, filling defaults; ValueError if one is unknown."""
@@ -167,7 +192,7 @@ class Engine:
 
     def _decide(self, answers: Answers) -> Recommendation:
         rule = self._rules[answers]
-        category = self.table.category(rule.category)
+        category = self._categories[rule.category]
         kinds = offer(rule, category)
         procedures = self.procedures(kinds, answers)
         return Recommendation(
@@ -189,7 +214,7 @@ class Engine:
         a sex the patient has not named first; then common for the gender, the order of the kinds
         offered, and the table's order.
         """
-        fitting = [p for p in self.table.procedures if fits(p, kinds, answers)]
+        fitting = [p for p in self._by_area.get(answers.area, ()) if fits(p, kinds, answers)]
         cause, gender = answers.cause, answers.gender
 
         def rank(p: Procedure) -> tuple[bool | int, ...]:
@@ -207,7 +232,7 @@ class Engine:
 
     def _notes(self, answers: Answers, procedures: tuple[Procedure, ...]) -> tuple[str, ...]:
         """What the chosen answers add (such as advice about pain), then a word when nothing is listed."""
-        notes = [note for q in self.questions if (note := q.choice(getattr(answers, q.id)).note)]
+        notes = [note for key in zip(QUESTION_IDS, answers, strict=True) if (note := self._notes_of.get(key))]
         if not procedures:
             notes.append(self.table.notes.area_unsure if answers.area == UNSURE else self.table.notes.no_procedure)
         return tuple(notes)
@@ -222,5 +247,5 @@ class Engine:
                     continue
                 rule = self._rules[answers._replace(**{question_id: choice.id})]
                 if rule.category not in (category.id, UNDETERMINED):
-                    return WhatIf(question, choice.id, choice.what_if, self.table.category(rule.category))
+                    return WhatIf(question, choice.id, choice.what_if, self._categories[rule.category])
         return None

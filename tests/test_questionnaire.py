@@ -239,7 +239,8 @@ def test_answers_are_kept_only_in_the_signed_cookie(client):
     assert client.get_cookie("session").http_only
 
 
-def test_answer_codes_are_masked_in_the_request_log(caplog):
+def test_answer_codes_are_masked_in_the_request_log(app, caplog):
+    """Building the app installs the filter on the development server's request log."""
     from guide.security import RedactAnswerCodes
 
     logger = logging.getLogger("werkzeug")
