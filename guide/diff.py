@@ -489,7 +489,8 @@ class Translator:
 
 def languages() -> tuple[str, ...]:
     """English, and every language with a catalog."""
-    found = sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES" / "messages.mo").is_file())
+    folders = TRANSLATIONS.iterdir() if TRANSLATIONS.is_dir() else ()
+    found = sorted(p.name for p in folders if (p / "LC_MESSAGES" / "messages.mo").is_file())
     return ("en", *found)
 
 
