@@ -133,7 +133,11 @@ def test_a_procedure_listed_as_another_kind():
         rec = engine.decide(combo)
         return dict(zip(ids(rec), rec.kinds, strict=True)).get("nose_either")
 
-    relisted = {c for c in before.decide_all() if None is not kind(before, c) != kind(after, c) is not None}
+    def listed_otherwise(combo) -> bool:
+        was, now = kind(before, combo), kind(after, combo)
+        return None not in (was, now) and was != now
+
+    relisted = {c for c in before.decide_all() if listed_otherwise(c)}
     assert relisted
     groups = [group for group in result.groups if group.fact.kind == "kind"]
     assert {group.fact.item for group in groups} == {"nose_either"}
@@ -219,6 +223,17 @@ def test_rules_and_keys_moved_around_change_nothing():
     new["rules"][i], new["rules"][j] = looks, hurt  # they apply to different answers
     new = dict(reversed(list(new.items())))  # the sections in another order
     result, _before, _after = compare(old, new)
+    assert (result.groups, result.texts, result.status) == ((), (), diff.SAME)
+
+
+def test_a_rule_renamed_with_the_same_reason_changes_nothing_a_patient_sees():
+    old = small_table()
+    new = copy.deepcopy(old)
+    find(new["rules"], "looks")["id"] = "cosmetic-wish"
+    result, before, after = compare(old, new)
+    assert {before.decide(c).rule.id for c in before.decide_all()} != {
+        after.decide(c).rule.id for c in after.decide_all()
+    }
     assert (result.groups, result.texts, result.status) == ((), (), diff.SAME)
 
 
