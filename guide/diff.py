@@ -174,22 +174,24 @@ def snapshot_command(table: Path) -> list[str]:
 def _decided_by_its_own_code(revision: str, text: str) -> Decisions | None:
     """Decide a revision's table with that revision's `guide` package, in a separate Python process.
 
-    None when the revision has no such package or its code cannot decide the table either.
+    None when the revision has no such package, or its code cannot decide the table either.
     """
-    with tempfile.TemporaryDirectory() as folder:
-        archive = _git("archive", "--format=tar", revision, "--", "./guide", text=False)
-        if archive.returncode != 0:
-            return None
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(folder, filter="data")
-        prefix = Path(folder) / Path(_git("rev-parse", "--show-prefix").stdout.strip())
-        (prefix / "rules.yaml").write_text(text, encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(prefix), "GUIDE_RULES": str(prefix / "rules.yaml")}
-        command = snapshot_command(prefix / "rules.yaml")
-        run = subprocess.run(command, cwd=prefix, env=env, capture_output=True, text=True, check=False, timeout=120)
-    if run.returncode != 0:
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            archive = _git("archive", "--format=tar", revision, "--", "./guide", text=False)
+            if archive.returncode != 0:
+                return None
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(folder, filter="data")
+            prefix = Path(folder) / Path(_git("rev-parse", "--show-prefix").stdout.strip())
+            table = prefix / rules_path().name
+            table.write_text(text, encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": str(prefix), "GUIDE_RULES": str(table)}
+            command = snapshot_command(table)
+            run = subprocess.run(command, cwd=prefix, env=env, capture_output=True, text=True, check=False, timeout=120)
+        return Decisions.of(json.loads(run.stdout)) if run.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, tarfile.TarError, ValueError, KeyError):
         return None
-    return Decisions.of(json.loads(run.stdout))
 
 
 # ------------------------------------------------------------------ changes ----

@@ -383,6 +383,23 @@ def test_a_revision_today_s_code_cannot_read_is_decided_by_its_own_code(tmp_path
     assert found == diff.decisions(engine_of(old))
 
 
+def test_a_broken_revision_without_code_of_its_own_is_reported_with_its_lines(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    broken = small_table()
+    find(broken["rules"], "hurt")["when"]["cause"] = ["traumma", "disease"]
+    path = write(repo, "rules.yaml", broken)
+    line = path.read_text(encoding="utf-8").split("traumma")[0].count("\n") + 1
+    git(repo, "init", "-q")
+    git(repo, "add", "rules.yaml")
+    git(repo, "commit", "-qm", "a broken table, and no guide package to decide it")
+    write(repo, "rules.yaml", small_table())
+    monkeypatch.setenv("GUIDE_RULES", str(path))
+    result = run_cli("HEAD")
+    assert result.exit_code == diff.BROKEN
+    assert f'HEAD:rules.yaml:{line}: rule "hurt" names unknown answer "traumma"' in result.stderr
+
+
 def test_a_missing_table_file_is_reported_as_unreadable(tmp_path):
     with pytest.raises(RuleTableError) as caught:
         diff.read_table(tmp_path / "nothing.yaml")
