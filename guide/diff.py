@@ -20,7 +20,6 @@ import sys
 import tarfile
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,11 +27,10 @@ from typing import Any, NamedTuple
 from babel.support import NullTranslations, Translations
 
 from guide import snapshot
-from guide.check import check
+from guide.cubes import Combo, Cube, cover, in_cube
 from guide.engine import Engine
 from guide.loader import display_name
-from guide.loader import read_table as parse_table
-from guide.rules import rules_path
+from guide.rules import open_guide_text, rules_path
 from guide.table import QUESTION_IDS, RuleTableError
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -42,8 +40,6 @@ SNAPSHOT = Path(snapshot.__file__).resolve()
 SAME, CHANGED, BROKEN = 0, 1, 2
 
 Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
-Combo = tuple[str, ...]  # one answer code per question, in QUESTION_IDS order
-Cube = tuple[frozenset[str], ...]  # one set of answer codes per question, in QUESTION_IDS order
 
 
 # ------------------------------------------------- what the patient is told ----
@@ -119,25 +115,16 @@ def read_table(spec: str | os.PathLike[str] | None) -> tuple[Decisions, str]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
-        return decisions(open_text(text, name)), name
+        return decisions(open_guide_text(text, name).engine), name
     revision = str(spec)
     name, text = _git_show(revision)
     try:
-        return decisions(open_text(text, name)), name
+        return decisions(open_guide_text(text, name).engine), name
     except RuleTableError:
         found = _decided_by_its_own_code(revision, text)
         if found is None:
             raise
         return found, name
-
-
-def open_text(text: str, name: str) -> Engine:
-    """Parse, validate and check a table's text; return the engine over it, or raise `RuleTableError`."""
-    table, source = parse_table(text, name)
-    findings = check(table, source)
-    if findings.errors or findings.engine is None:
-        raise RuleTableError(findings.errors)
-    return findings.engine
 
 
 def _git(*args: str, text: bool = True) -> subprocess.CompletedProcess:
@@ -278,78 +265,6 @@ def change_of(before: Told | None, after: Told | None) -> tuple[Fact, ...]:
 
 
 # ----------------------------------------------------------------- families ----
-
-
-def _subsets(values: list[int]) -> Iterator[tuple[int, ...]]:
-    """Every non-empty subset of a few values."""
-    for size in range(1, len(values) + 1):
-        yield from itertools.combinations(values, size)
-
-
-def _intersections(masks: Iterable[int]) -> set[int]:
-    """Every non-empty intersection of some of the bit masks (closed under `&`)."""
-    closed: set[int] = set()
-    frontier = {m for m in masks if m}
-    while frontier:
-        closed |= frontier
-        frontier = {a & b for a in closed for b in frontier if a & b} - closed
-    return closed
-
-
-def _largest_cube(points: set[tuple[int, ...]], order: tuple[int, ...]) -> tuple[int, list[set[int]]]:
-    """The largest product of value sets, one per dimension, that lies wholly within `points`.
-
-    Dimensions are taken smallest first (`order`): value subsets are tried for all but the last two;
-    for those two, every maximal block is an intersection of the rows' bit masks.
-    """
-    *free, row_dim, col_dim = order
-    masks: dict[tuple, int] = defaultdict(int)
-    for p in points:
-        masks[tuple(p[d] for d in free), p[row_dim]] |= 1 << p[col_dim]
-    present = [sorted({p[d] for p in points}) for d in free]
-    rows = sorted({p[row_dim] for p in points})
-    best: tuple[int, list[set[int]]] = (0, [])
-    for chosen in itertools.product(*(_subsets(values) for values in present)):
-        prefixes = list(itertools.product(*chosen))
-        row_masks = {}
-        for row in rows:
-            mask = -1
-            for prefix in prefixes:
-                mask &= masks.get((prefix, row), 0)
-            if mask:
-                row_masks[row] = mask
-        for cols in sorted(_intersections(row_masks.values())):
-            fitting = {row for row, mask in row_masks.items() if mask & cols == cols}
-            size = len(prefixes) * len(fitting) * cols.bit_count()
-            if size > best[0]:
-                sets: list[set[int]] = [set() for _ in order]
-                for d, values in zip(free, chosen, strict=True):
-                    sets[d] = set(values)
-                sets[row_dim] = fitting
-                sets[col_dim] = {bit for bit in range(cols.bit_length()) if cols >> bit & 1}
-                best = (size, sets)
-    return best
-
-
-def cover(combos: Iterable[Combo], domains: tuple[tuple[str, ...], ...]) -> list[Cube]:
-    """Cover a set of combinations exactly with disjoint cubes, the largest first (greedy).
-
-    The union of the cubes is the set, no two cubes share a combination; few cubes, not always fewest.
-    """
-    index = [{code: i for i, code in enumerate(codes)} for codes in domains]
-    left = {tuple(index[d][code] for d, code in enumerate(combo)) for combo in combos}
-    order = tuple(sorted(range(len(domains)), key=lambda d: len(domains[d])))
-    cubes = []
-    while left:
-        _size, sets = _largest_cube(left, order)
-        left -= set(itertools.product(*sets))
-        cubes.append(tuple(frozenset(domains[d][i] for i in values) for d, values in enumerate(sets)))
-    return cubes
-
-
-def in_cube(combo: Combo, cube: Cube) -> bool:
-    """Tell whether a combination lies in a cube."""
-    return all(code in codes for code, codes in zip(combo, cube, strict=True))
 
 
 # ------------------------------------------------------------------- report ----

@@ -20,7 +20,9 @@ from click.testing import CliRunner
 
 from guide import diff
 from guide.cli import guide_cli
+from guide.cubes import cover
 from guide.engine import Engine
+from guide.rules import open_guide_text
 from guide.table import QUESTION_IDS, RuleTableError
 
 from .conftest import ROOT, RULES
@@ -256,7 +258,7 @@ def test_the_cover_is_exact_on_random_sets(seed):
     domains = (("a", "b", "c"), tuple("pqrstuv"), ("x", "y", "z"), tuple("0123456789"))
     everything = list(itertools.product(*domains))
     chosen = set(rng.sample(everything, rng.randrange(1, len(everything))))
-    cubes = diff.cover(chosen, domains)
+    cubes = cover(chosen, domains)
     members = [combo for cube in cubes for combo in itertools.product(*cube)]
     assert len(members) == len(set(members))
     assert set(members) == chosen
@@ -265,7 +267,7 @@ def test_the_cover_is_exact_on_random_sets(seed):
 def test_a_whole_block_is_one_family():
     domains = (("a", "b", "c"), tuple("pqrstuv"), ("x", "y", "z"), tuple("0123456789"))
     block = set(itertools.product(("a", "c"), domains[1], ("y",), ("1", "4", "5")))
-    assert diff.cover(block, domains) == [(frozenset("ac"), frozenset(domains[1]), frozenset("y"), frozenset("145"))]
+    assert cover(block, domains) == [(frozenset("ac"), frozenset(domains[1]), frozenset("y"), frozenset("145"))]
 
 
 def run_cli(*args, env=None):
@@ -365,7 +367,7 @@ def test_the_snapshot_script_tells_what_the_engine_tells():
     env = {"PYTHONPATH": str(ROOT), "PATH": ""}
     run = subprocess.run(diff.snapshot_command(RULES), cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     from_script = diff.Decisions.of(json.loads(run.stdout))
-    in_process = diff.decisions(diff.open_text(RULES.read_text(encoding="utf-8"), "rules.yaml"))
+    in_process = diff.decisions(open_guide_text(RULES.read_text(encoding="utf-8"), "rules.yaml").engine)
     assert from_script == in_process
     assert diff.compare(from_script, in_process).status == diff.SAME
 
