@@ -31,6 +31,7 @@ run: $(INSTALLED) $(MO)
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
 test: install
 	$(BIN)/ruff check guide tests app.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 ## Check rules.yaml: every problem as rules.yaml:LINE: message
@@ -53,10 +54,12 @@ translations: $(INSTALLED)
 language: translations
 	$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale $(CODE) --no-wrap
 
-## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`
+## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`,
+## how long `guide diff` takes on the real table
 bench: install
 	$(BIN)/python -m tests.bench_engine
 	$(BIN)/python -m tests.bench_pages
+	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_desk_browser.py \
 		-k "keys_only_from_an_empty_form or each_key_press_updates" 2>&1 | grep -E '^\[desk\]|passed|failed|rror'
 	@if command -v hyperfine >/dev/null; then \

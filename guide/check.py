@@ -8,10 +8,10 @@ agree on the category; the first of them in the file reports. Every problem is o
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from guide.cubes import cover
 from guide.engine import Answers, Engine, applies, combinations
 from guide.loader import Source
 from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Loc, Table
@@ -175,29 +175,9 @@ def describe(table: Table, cube: dict[str, frozenset[str]]) -> str:
 
 
 def cubes(table: Table, answers: set[Answers]) -> list[dict[str, frozenset[str]]]:
-    """Cover a set of combinations exactly with few disjoint blocks of the form `question in {codes}`.
-
-    Greedy: from the first combination not yet covered (in the table's order), grow a block one
-    answer at a time while every combination in it is in the set and not yet covered.
-    """
-    codes = [table.question(q).codes for q in QUESTION_IDS]
-    left = set(answers)
-    found = []
-    in_table_order = sorted(left, key=lambda combo: [codes[i].index(code) for i, code in enumerate(combo)])
-    for combo in in_table_order:
-        if combo not in left:
-            continue
-        block = [[code] for code in combo]
-        for index, question_codes in enumerate(codes):
-            for code in question_codes:
-                if code in block[index]:
-                    continue
-                trial = [*block[:index], [*block[index], code], *block[index + 1 :]]
-                if all(Answers(*cell) in left for cell in itertools.product(*trial)):
-                    block = trial
-        left -= {Answers(*cell) for cell in itertools.product(*block)}
-        found.append({q: frozenset(block[i]) for i, q in enumerate(QUESTION_IDS)})
-    return found
+    """Cover a set of combinations exactly with few disjoint blocks of the form `question in {codes}`."""
+    domains = tuple(table.question(q).codes for q in QUESTION_IDS)
+    return [dict(zip(QUESTION_IDS, cube, strict=True)) for cube in cover(answers, domains)]
 
 
 def _coverage(table: Table) -> list[tuple[Loc, str]]:

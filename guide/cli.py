@@ -1,4 +1,4 @@
-"""`flask guide check` and `flask guide table`: the clinic's tools for rules.yaml.
+"""`flask guide check`, `flask guide table` and `flask guide diff`: the clinic's tools for rules.yaml.
 
 Registered as a Flask plugin command (see pyproject.toml), so it works even when the
 table is too broken for the app to start.
@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from guide import diff
 from guide.matrix import markdown
 from guide.rules import Guide, open_guide, rules_path
 from guide.table import RuleTableError
@@ -50,3 +51,21 @@ def check_command(path: str | None) -> None:
 def table_command(path: str | None) -> None:
     """Print every combination of answers with its category, procedures and rule, as Markdown."""
     click.echo(markdown(_open(path).engine), nl=False)
+
+
+@guide_cli.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--json", "json_output", is_flag=True, help="Print JSON instead of Markdown.")
+@click.option("--lang", "language", type=click.Choice(diff.languages()), default="en", help="Language of the report.")
+def diff_command(old: str, new: str | None, json_output: bool, language: str) -> None:
+    """What patients are told differently under NEW (default: the working table) than under OLD.
+
+    OLD and NEW are paths of tables or git revisions of rules.yaml (HEAD, HEAD~3, main).
+    Exit status: 0 nothing changed, 1 something did, 2 a table is broken.
+    """
+    status, report, problems = diff.run(old, new, language=language, json_output=json_output)
+    if problems:
+        click.echo(problems, err=True)
+    click.echo(report, nl=False)
+    sys.exit(status)

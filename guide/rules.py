@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from guide.check import check
 from guide.engine import Engine
-from guide.loader import Source, load_table
+from guide.loader import Source, load_table, read_table
 from guide.table import RuleTableError, Table
 
 if TYPE_CHECKING:
@@ -40,8 +40,16 @@ class Guide:
 
 
 def open_guide(path: str | os.PathLike[str] = DEFAULT_RULES) -> Guide:
-    """Load and check a rule table; raise `RuleTableError` listing every problem."""
-    table, source = load_table(path)
+    """Load and check a rule table file; raise `RuleTableError` listing every problem."""
+    return _checked(*load_table(path))
+
+
+def open_guide_text(text: str, name: str) -> Guide:
+    """Check a rule table given as text (such as a git revision of the file), named `name` in messages."""
+    return _checked(*read_table(text, name))
+
+
+def _checked(table: Table, source: Source) -> Guide:
     findings = check(table, source)
     if findings.errors or findings.engine is None:
         raise RuleTableError(findings.errors)

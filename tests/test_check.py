@@ -267,3 +267,22 @@ def test_create_app_raises_on_a_broken_table_and_the_server_entry_exits_with_the
         create_app_or_exit()
     assert stopped.value.code == 1
     assert f"{path}:{line_of(text, 'traumma')}:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("when: {cause: [trauma]}", "when: {cause: [traumma]}"),
+        ("when: {goal: [appearance], cause: [none]}", "when: {goal: [appearance], cause: [none, trauma]}"),
+    ],
+    ids=["unknown answer", "conflict"],
+)
+def test_the_readmes_example_messages_are_what_the_check_says_of_the_clinics_table(tmp_path, monkeypatch, old, new):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = [line.strip() for line in readme.splitlines() if line.startswith("    rules.yaml:")]
+    text = RULES.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / "rules.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = problems("rules.yaml")
+    assert any(example in found for example in examples), (found, examples)

@@ -232,3 +232,8 @@ def test_the_consultation_is_where_the_surgeon_diagnoses_and_plans(engine):
 def test_no_procedure_summary_promises_a_result(engine):
     for procedure in engine.table.procedures:
         assert "eases" not in procedure.summary and "will " not in procedure.summary, procedure.id
+
+
+def test_a_wish_for_function_left_open_is_never_offered_a_purely_cosmetic_operation(engine):
+    for rec in family(engine, goal="function", cause=("none", "unsure", "pain")):
+        assert all("reconstructive" in p.kinds for p in rec.procedures), rec.answers

@@ -1,0 +1,718 @@
+"""What changed for patients between two rule tables: `flask guide diff OLD [NEW]`.
+
+Pure Python, no Flask: Babel's catalog translates the report. Both tables are checked, every
+combination of answers is decided under each, and what a patient is told (category, reason,
+procedures in order, what-if, notes) is compared. A difference is split into single changes
+("Reconstructive surgery → Not clear yet", "adds Gynecomastia correction first"); the combinations
+that see one change are covered EXACTLY by few disjoint "families": products of answer sets per
+question (`cause = pain, area ∈ {nose, ears}, any goal, any gender`). A combination that sees two
+changes is in both. Texts reworded without any outcome changing are listed once per text.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from babel.support import NullTranslations, Translations
+
+from guide import snapshot
+from guide.cubes import Combo, Cube, cover, in_cube
+from guide.engine import Engine
+from guide.loader import display_name
+from guide.rules import open_guide_text, rules_path
+from guide.table import QUESTION_IDS, RuleTableError
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+SNAPSHOT = Path(snapshot.__file__).resolve()
+
+#: Exit statuses: nothing a patient sees changed, something did, a table is broken or missing.
+SAME, CHANGED, BROKEN = 0, 1, 2
+
+Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
+
+
+# ------------------------------------------------- what the patient is told ----
+
+
+@dataclass(frozen=True)
+class Told:
+    """What one combination is told, as ids (the outcome) and the English sources of its texts."""
+
+    category: str
+    rule: str
+    procedures: tuple[str, ...]
+    kinds: tuple[str, ...]  # the kind each procedure is listed as
+    what_if: tuple[str, str, str] | None  # question, answer, category
+    notes: tuple[str, ...]  # each note's name: its field in `notes`, or the answer it belongs to
+    texts: dict[Key, str] = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Told:
+        """Build it from a snapshot's record."""
+        return cls(
+            category=record["category"],
+            rule=record["rule"],
+            procedures=tuple(record["procedures"]),
+            kinds=tuple(record["kinds"]),
+            what_if=tuple(record["what_if"]) if record["what_if"] else None,
+            notes=tuple(record["notes"]),
+            texts=record["texts"] if isinstance(record["texts"], dict) else {tuple(k): t for k, t in record["texts"]},
+        )
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a table tells every combination, its questions' answer codes, and the names of things."""
+
+    told: dict[Combo, Told]
+    codes: dict[str, tuple[str, ...]]  # answer codes by question, in the table's order
+    labels: dict[Key, str]  # category labels, procedure names, notes (English sources)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Decisions:
+        """Build them from a snapshot (see `guide.snapshot`)."""
+        return cls(
+            told={tuple(combo): Told.of(record) for combo, record in data["told"]},
+            codes={question: tuple(codes) for question, codes in data["questions"]},
+            labels={tuple(key): text for key, text in data["labels"]},
+        )
+
+
+def decisions(engine: Engine) -> Decisions:
+    """What every combination is told under an engine's table."""
+    table = engine.table
+    by_text = snapshot.notes_by_text(table)
+    told = {tuple(combo): Told.of(snapshot.record(rec, by_text)) for combo, rec in engine.decide_all().items()}
+    codes = {question.id: question.codes for question in table.questions}
+    return Decisions(told, codes, {tuple(key): text for key, text in snapshot.labels(table)})
+
+
+# ------------------------------------------------------------------ loading ----
+
+
+def read_table(spec: str | os.PathLike[str] | None) -> tuple[Decisions, str]:
+    """Decide every combination under a table: a path, or `git show SPEC:rules.yaml` when SPEC is no file.
+
+    None means the working table. A git revision whose table today's code cannot read (the schema
+    changed since) is decided by that revision's own code. Returns the decisions and the table's
+    name (a path, or `REVISION:rules.yaml`); raises `RuleTableError` with every problem, as `NAME:LINE: …`.
+    """
+    path = Path(spec) if spec is not None else rules_path()
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
+        name = display_name(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RuleTableError([f"{name}:1: cannot be read: {error}"]) from None
+        return decisions(open_guide_text(text, name).engine), name
+    revision = str(spec)
+    name, text = _git_show(revision)
+    try:
+        return decisions(open_guide_text(text, name).engine), name
+    except RuleTableError:
+        found = _decided_by_its_own_code(revision, text)
+        if found is None:
+            raise
+        return found, name
+
+
+def _git(*args: str, text: bool = True) -> subprocess.CompletedProcess:
+    """Run git in the repository of the working table."""
+    command = ["git", "-C", str(rules_path().resolve().parent), *args]
+    return subprocess.run(command, capture_output=True, text=text, check=False, timeout=60)
+
+
+def _git_show(revision: str) -> tuple[str, str]:
+    """Read the working table's file as it was at a git revision of its repository."""
+    file = rules_path().name
+    name = f"{revision}:{file}"
+    try:
+        run = _git("show", f"{revision}:./{file}")
+    except (OSError, subprocess.SubprocessError) as error:
+        raise RuleTableError([f"{name}:1: is no file, and git cannot read it: {error}"]) from None
+    if run.returncode != 0:
+        reason = run.stderr.strip().splitlines()[-1:] or ["git failed"]
+        raise RuleTableError([f"{name}:1: is neither a file nor a git revision of the table ({reason[0]})"])
+    return name, run.stdout
+
+
+def snapshot_command(table: Path) -> list[str]:
+    """Run this version's snapshot.py as a script, with whichever `guide` package is first on the path.
+
+    Through runpy, so that the script's own folder (which holds a `locale.py`) is not put on the path.
+    """
+    script = (
+        f"import runpy, sys; sys.argv[1:] = [{str(table)!r}]; runpy.run_path({str(SNAPSHOT)!r}, run_name='__main__')"
+    )
+    return [sys.executable, "-c", script]
+
+
+def _decided_by_its_own_code(revision: str, text: str) -> Decisions | None:
+    """Decide a revision's table with that revision's `guide` package, in a separate Python process.
+
+    None when the revision has no such package, or its code cannot decide the table either.
+    """
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            archive = _git("archive", "--format=tar", revision, "--", "./guide", text=False)
+            if archive.returncode != 0:
+                return None
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(folder, filter="data")
+            prefix = Path(folder) / Path(_git("rev-parse", "--show-prefix").stdout.strip())
+            table = prefix / rules_path().name
+            table.write_text(text, encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": str(prefix), "GUIDE_RULES": str(table)}
+            command = snapshot_command(table)
+            run = subprocess.run(command, cwd=prefix, env=env, capture_output=True, text=True, check=False, timeout=120)
+        return Decisions.of(json.loads(run.stdout)) if run.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, tarfile.TarError, ValueError, KeyError):
+        return None
+
+
+# ------------------------------------------------------------------ changes ----
+
+
+class Fact(NamedTuple):
+    """One part of a change, the same for every combination that sees it."""
+
+    kind: str  # one of KIND_ORDER
+    item: str | None = None  # the procedure (removes, adds, moves, kind) or the note (removes_note, adds_note)
+    before: Any = None
+    after: Any = None
+
+
+KIND_ORDER = (
+    "removed_combination",
+    "new_combination",
+    "category",
+    "reason",
+    "removes",
+    "adds",
+    "moves",
+    "kind",
+    "what_if",
+    "removes_note",
+    "adds_note",
+    "notes_order",
+)
+
+
+def _longest_common(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
+    """The items of the longest common subsequence of two lists without repeats."""
+    best: list[list[tuple[str, ...]]] = [[()] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, j in itertools.product(range(len(a)), range(len(b))):
+        if a[i] == b[j]:
+            best[i + 1][j + 1] = (*best[i][j], a[i])
+        else:
+            best[i + 1][j + 1] = max(best[i][j + 1], best[i + 1][j], key=len)
+    return set(best[len(a)][len(b)])
+
+
+def _procedure_facts(before: tuple[str, ...], after: tuple[str, ...]) -> list[Fact]:
+    """Removed, added and moved procedures, and where each added or moved one now stands.
+
+    An added procedure stands "first" or "later" in the list; a moved one "first", "up" or "down"
+    among the procedures listed both before and after (those outside their longest common order).
+    """
+    facts = [Fact("removes", p) for p in before if p not in after]
+    kept_before = tuple(p for p in before if p in after)
+    kept_after = tuple(p for p in after if p in before)
+    in_order = _longest_common(kept_before, kept_after)
+    for p in after:
+        if p not in before:
+            facts.append(Fact("adds", p, after="first" if p == after[0] else "later"))
+        elif p not in in_order:
+            up = kept_after.index(p) < kept_before.index(p)
+            facts.append(Fact("moves", p, after="first" if p == after[0] else "up" if up else "down"))
+    return facts
+
+
+def change_of(before: Told | None, after: Told | None) -> tuple[Fact, ...]:
+    """How what a combination is told changed, fact by fact; empty when only wording did, or nothing."""
+    if before is None or after is None:
+        return (Fact("new_combination" if before is None else "removed_combination"),)
+    facts = []
+    if before.category != after.category:
+        facts.append(Fact("category", before=before.category, after=after.category))
+    reason_before, reason_after = (t.texts["rule", t.rule, "reason"] for t in (before, after))
+    if before.rule != after.rule and reason_before != reason_after:
+        facts.append(Fact("reason", before=before.rule, after=after.rule))
+    facts += _procedure_facts(before.procedures, after.procedures)
+    kinds_before = dict(zip(before.procedures, before.kinds, strict=True))
+    for procedure, kind in zip(after.procedures, after.kinds, strict=True):
+        if kinds_before.get(procedure, kind) != kind:
+            facts.append(Fact("kind", procedure, kinds_before[procedure], kind))
+    if before.what_if != after.what_if:
+        facts.append(Fact("what_if", before=before.what_if, after=after.what_if))
+    facts += [Fact("removes_note", note) for note in before.notes if note not in after.notes]
+    facts += [Fact("adds_note", note) for note in after.notes if note not in before.notes]
+    kept = [note for note in before.notes if note in after.notes]
+    if kept != [note for note in after.notes if note in before.notes]:
+        facts.append(Fact("notes_order", before=before.notes, after=after.notes))
+    return tuple(sorted(facts, key=lambda f: (KIND_ORDER.index(f.kind), str(f))))
+
+
+# ----------------------------------------------------------------- families ----
+
+
+# ------------------------------------------------------------------- report ----
+
+
+@dataclass(frozen=True)
+class Family:
+    """Combinations that see one change, described as one set of answers per question."""
+
+    cube: Cube
+    count: int
+    example: Combo
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """Every combination that sees one change, as disjoint families, and one example told in full."""
+
+    fact: Fact
+    combos: frozenset[Combo]
+    families: tuple[Family, ...]
+    before: Told | None
+    after: Told | None
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A text whose wording changed, and how many combinations show it."""
+
+    key: Key
+    before: str
+    after: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Everything that differs for patients between two tables."""
+
+    old_name: str
+    new_name: str
+    domains: tuple[tuple[str, ...], ...]
+    combinations: int
+    groups: tuple[ChangeGroup, ...]
+    texts: tuple[TextChange, ...]
+    labels: dict[Key, str]  # English sources of category labels, procedure names, notes, of both tables
+
+    @property
+    def status(self) -> int:
+        """SAME when no patient is told anything different, else CHANGED."""
+        return CHANGED if self.groups or self.texts else SAME
+
+    @property
+    def changed(self) -> int:
+        """How many combinations see a changed outcome."""
+        return len(frozenset().union(*(group.combos for group in self.groups)))
+
+
+def _domains(old: Decisions, new: Decisions) -> tuple[tuple[str, ...], ...]:
+    """The answer codes of each question in either table: the new table's order, then removed codes."""
+    domains = []
+    for question_id in QUESTION_IDS:
+        codes = list(new.codes[question_id])
+        codes += [code for code in old.codes[question_id] if code not in codes]
+        domains.append(tuple(codes))
+    return tuple(domains)
+
+
+def _text_changes(before: dict[Combo, Told], after: dict[Combo, Told]) -> list[TextChange]:
+    """Each text shown under both tables whose wording differs, with the combinations that show it."""
+    counts: dict[tuple[Key, str, str], int] = defaultdict(int)
+    for combo, old in before.items():
+        new = after.get(combo)
+        if new is None:
+            continue
+        for key, text in new.texts.items():
+            if old.texts.get(key, text) != text:
+                counts[key, old.texts[key], text] += 1
+    return [TextChange(key, old, new, n) for (key, old, new), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def compare(old: Decisions, new: Decisions, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
+    """Compare what every combination is told under two tables, and group what differs."""
+    before, after = old.told, new.told
+    domains = _domains(old, new)
+    by_fact: dict[Fact, list[Combo]] = defaultdict(list)
+    everything = list(itertools.product(*domains))
+    for combo in everything:
+        if combo in before or combo in after:
+            for fact in change_of(before.get(combo), after.get(combo)):
+                by_fact[fact].append(combo)
+    groups = []
+    for fact, combos in by_fact.items():
+        families = []
+        for cube in cover(combos, domains):
+            inside = [combo for combo in combos if in_cube(combo, cube)]
+            families.append(Family(cube, len(inside), inside[0]))
+        families.sort(key=lambda f: -f.count)
+        example = families[0].example
+        groups.append(ChangeGroup(fact, frozenset(combos), tuple(families), before.get(example), after.get(example)))
+    groups.sort(key=lambda g: (KIND_ORDER.index(g.fact.kind), -len(g.combos), str(g.fact)))
+    reachable = sum(1 for combo in everything if combo in before or combo in after)
+    texts = _text_changes(before, after)
+    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), old.labels | new.labels)
+
+
+# -------------------------------------------------------------- translation ----
+
+
+class Translator:
+    """The report's language: Babel's catalog for our sentences and the table's English texts."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        if language == "en":
+            self.catalog: NullTranslations = NullTranslations()
+        else:
+            self.catalog = Translations.load(str(TRANSLATIONS), [language], "messages")
+            if not isinstance(self.catalog, Translations):
+                raise LookupError(f"no translations for {language!r} in {TRANSLATIONS}")
+
+    def gettext(self, message: str, **values: Any) -> str:
+        """Translate one of our sentences and fill in its values."""
+        text = self.catalog.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, number: int, **values: Any) -> str:
+        """Translate a sentence that depends on a count (`%(num)s`)."""
+        return self.catalog.ngettext(singular, plural, number) % {"num": number, **values}
+
+    def text(self, source: str) -> str:
+        """Translate a text of the rule table (an English source in the catalog)."""
+        return self.catalog.gettext(source)
+
+    def lacks(self, source: str) -> bool:
+        """Tell whether a text of the table has no translation into the report's language."""
+        return self.language != "en" and self.catalog.gettext(source) == source
+
+
+def languages() -> tuple[str, ...]:
+    """English, and every language with a catalog."""
+    folders = TRANSLATIONS.iterdir() if TRANSLATIONS.is_dir() else ()
+    found = sorted(p.name for p in folders if (p / "LC_MESSAGES" / "messages.mo").is_file())
+    return ("en", *found)
+
+
+# ---------------------------------------------------------------- rendering ----
+
+
+def _code(code: str) -> str:
+    return f"`{code}`"
+
+
+def describe(cube: Cube, domains: tuple[tuple[str, ...], ...], tr: Translator) -> str:
+    """Say which answers a family covers, e.g. "`cause` = `pain`, `area` ∈ {`nose`, `ears`}, any `goal`"."""
+    named, free = [], []
+    for question_id, codes, domain in zip(QUESTION_IDS, cube, domains, strict=True):
+        ordered = [c for c in domain if c in codes]
+        if len(ordered) == len(domain):
+            free.append(tr.gettext("any %(question)s", question=_code(question_id)))
+        elif len(ordered) == 1:
+            named.append(f"{_code(question_id)} = {_code(ordered[0])}")
+        else:
+            named.append(f"{_code(question_id)} ∈ {{{', '.join(_code(c) for c in ordered)}}}")
+    return ", ".join(named + free) if named else tr.gettext("every combination of answers")
+
+
+def answers_text(combo: Combo) -> str:
+    """A combination as its four answer codes."""
+    return ", ".join(f"{question_id} {_code(code)}" for question_id, code in zip(QUESTION_IDS, combo, strict=True))
+
+
+def _moved(tr: Translator, kind: str, place: str, procedure: str) -> str:
+    """Say where a procedure was added or moved to."""
+    sentences = {
+        ("adds", "first"): lambda: tr.gettext("adds %(procedure)s at the top of the list", procedure=procedure),
+        ("adds", "later"): lambda: tr.gettext("adds %(procedure)s lower in the list", procedure=procedure),
+        ("moves", "first"): lambda: tr.gettext("moves %(procedure)s to the top of the list", procedure=procedure),
+        ("moves", "up"): lambda: tr.gettext("moves %(procedure)s up the list", procedure=procedure),
+        ("moves", "down"): lambda: tr.gettext("moves %(procedure)s down the list", procedure=procedure),
+    }
+    return sentences[kind, place]()
+
+
+def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
+    if key is None:
+        return tr.gettext("none")
+    question_id, code, category = key
+    return f"{_code(question_id)} = {_code(code)} ({tr.text(diff.labels['category', category, 'label'])})"
+
+
+def _note(tr: Translator, diff: Diff, note: str) -> str:
+    """A note as its text between quotes (a note the table does not name is its own text)."""
+    return f"“{tr.text(diff.labels.get(('note', note), note))}”"
+
+
+def _notes(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
+    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("none")
+
+
+def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
+    """Say one part of a change in words."""
+
+    def label(kind: str, item: str | None, field: str) -> str:
+        return tr.text(diff.labels.get((kind, item or "", field), item or ""))
+
+    procedure = label("procedure", fact.item, "name")
+    sentences = {
+        "category": lambda: label("category", fact.before, "label") + " → " + label("category", fact.after, "label"),
+        "reason": lambda: tr.gettext(
+            "reason: rule %(before)s → rule %(after)s", before=_code(fact.before), after=_code(fact.after)
+        ),
+        "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
+        "adds": lambda: _moved(tr, "adds", fact.after, procedure),
+        "moves": lambda: _moved(tr, "moves", fact.after, procedure),
+        "kind": lambda: tr.gettext(
+            "lists %(procedure)s as %(after)s instead of %(before)s",
+            procedure=procedure,
+            before=_lower_first(label("category", fact.before, "label")),
+            after=_lower_first(label("category", fact.after, "label")),
+        ),
+        "what_if": lambda: tr.gettext(
+            "what-if: %(before)s → %(after)s",
+            before=_what_if_key(tr, diff, fact.before),
+            after=_what_if_key(tr, diff, fact.after),
+        ),
+        "removes_note": lambda: tr.gettext("removes the note %(note)s", note=_note(tr, diff, fact.item or "")),
+        "adds_note": lambda: tr.gettext("adds the note %(note)s", note=_note(tr, diff, fact.item or "")),
+        "notes_order": lambda: tr.gettext(
+            "notes in another order: %(before)s → %(after)s",
+            before=_notes(tr, diff, fact.before),
+            after=_notes(tr, diff, fact.after),
+        ),
+        "new_combination": lambda: tr.gettext("a combination of answers that did not exist before"),
+        "removed_combination": lambda: tr.gettext("a combination of answers that no longer exists"),
+    }
+    return sentences[fact.kind]()
+
+
+def change_text(fact: Fact, diff: Diff, tr: Translator) -> str:
+    """Say a change in words, as a heading."""
+    text = fact_text(fact, diff, tr)
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def told_texts(record: Told | None, tr: Translator) -> dict[str, Any] | None:
+    """What a combination is told, in the report's language."""
+    if record is None:
+        return None
+    texts = record.texts
+    what_if = None
+    if record.what_if is not None:
+        question_id, code, category = record.what_if
+        what_if = tr.gettext(
+            "Had %(condition)s, it would most likely have been %(category)s.",
+            condition=tr.text(texts["what_if", question_id, code]),
+            category=_lower_first(tr.text(texts["category", category, "label"])),
+        )
+    return {
+        "category": record.category,
+        "category_label": tr.text(texts["category", record.category, "label"]),
+        "rule": record.rule,
+        "reason": tr.text(texts["rule", record.rule, "reason"]),
+        "procedures": [
+            {"id": p, "name": tr.text(texts["procedure", p, "name"]), "kind": kind}
+            for p, kind in zip(record.procedures, record.kinds, strict=True)
+        ],
+        "what_if": what_if,
+        "notes": [tr.text(texts["note", note]) for note in record.notes],
+    }
+
+
+def text_name(key: Key, tr: Translator) -> str:
+    """Say where a text is used, e.g. "the reason of rule `pain`"."""
+    kind, *rest = key
+    item = _code(rest[0])
+    names = {
+        ("category", "label"): lambda: tr.gettext("the name of category %(item)s", item=item),
+        ("category", "summary"): lambda: tr.gettext("the summary of category %(item)s", item=item),
+        ("rule", "reason"): lambda: tr.gettext("the reason of rule %(item)s", item=item),
+        ("procedure", "name"): lambda: tr.gettext("the name of procedure %(item)s", item=item),
+        ("procedure", "summary"): lambda: tr.gettext("the summary of procedure %(item)s", item=item),
+        ("note",): lambda: tr.gettext("the note %(item)s", item=_code(rest[0])),
+        ("what_if",): lambda: tr.gettext("the what-if text of %(item)s", item=f"{_code(rest[0])} = {_code(rest[1])}"),
+        ("consultation",): lambda: tr.gettext("the consultation message"),
+    }
+    return (names.get((kind, rest[-1])) or names[kind,])()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+#: Which lines of the example's table show a change: 0 category, 1 reason, 2 procedures, 3 what-if, 4 notes.
+ROWS = {"category": {1}, "reason": {1}, "removes": {2}, "adds": {2}, "moves": {2}, "kind": {2}, "what_if": {3}}
+ROWS |= dict.fromkeys(("removes_note", "adds_note", "notes_order"), {4})
+
+
+def _told_rows(kind: str, before: dict | None, after: dict | None, tr: Translator) -> list[str]:
+    """The example's before/after table: the category, and the lines that show this kind of change."""
+
+    def cells(record: dict | None) -> list[str]:
+        if record is None:
+            return ["—"] * 5
+        rule = tr.gettext("rule %(rule)s", rule=_code(record["rule"]))
+        procedures = ", ".join(f"{n}. {p['name']}" for n, p in enumerate(record["procedures"], start=1))
+        return [
+            record["category_label"],
+            f"{record['reason']} ({rule})",
+            procedures or "—",
+            record["what_if"] or "—",
+            " ".join(record["notes"]) or "—",
+        ]
+
+    names = [tr.gettext("Category"), tr.gettext("Reason"), tr.gettext("Procedures")]
+    names += [tr.gettext("What if"), tr.gettext("Notes")]
+    rows = ["| | " + tr.gettext("Before") + " | " + tr.gettext("After") + " |", "|---|---|---|"]
+    shown = {0} | ROWS.get(kind, {1, 2, 3, 4})
+    for number, (name, old, new) in enumerate(zip(names, cells(before), cells(after), strict=True)):
+        if number in shown:
+            rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
+    return rows
+
+
+def _summary(diff: Diff, tr: Translator) -> str:
+    compared = tr.ngettext(
+        "All %(num)s combination of answers compared.",
+        "All %(num)s combinations of answers compared.",
+        diff.combinations,
+    )
+    if diff.status == SAME:
+        return compared + " " + tr.gettext("No patient is told anything different.")
+    return (
+        compared
+        + " "
+        + tr.gettext(
+            "Combinations told something different: %(changed)s (changes: %(changes)s, families: %(families)s). "
+            "Reworded texts: %(texts)s.",
+            changed=diff.changed,
+            changes=len(diff.groups),
+            families=sum(len(group.families) for group in diff.groups),
+            texts=len(diff.texts),
+        )
+    )
+
+
+def _group_lines(number: int, group: ChangeGroup, diff: Diff, tr: Translator) -> list[str]:
+    lines = ["", f"## {number}. {change_text(group.fact, diff, tr)}", ""]
+    lines += [tr.ngettext("%(num)s combination, in:", "%(num)s combinations, in:", len(group.combos)), ""]
+    for family in group.families:
+        count = tr.ngettext("%(num)s combination", "%(num)s combinations", family.count)
+        example = tr.gettext("e.g. %(answers)s", answers=answers_text(family.example))
+        lines.append(f"- {describe(family.cube, diff.domains, tr)}: {count}, {example}")
+    example = tr.gettext("Example: %(answers)s", answers=answers_text(group.families[0].example))
+    lines += ["", example, ""]
+    return lines + _told_rows(group.fact.kind, told_texts(group.before, tr), told_texts(group.after, tr), tr)
+
+
+def _text_lines(diff: Diff, tr: Translator) -> list[str]:
+    lines = ["", "## " + tr.gettext("Reworded texts"), ""]
+    before, after = tr.gettext("before"), tr.gettext("after")
+    for change in diff.texts:
+        count = tr.ngettext("shown to %(num)s combination", "shown to %(num)s combinations", change.count)
+        lines.append(f"- {text_name(change.key, tr)}, {count}:")
+        gone = " " + tr.gettext("(no longer in the catalog: shown in English)") if tr.lacks(change.before) else ""
+        lines.append(f"  - {before}: {tr.text(change.before)}{gone}")
+        missing = " " + tr.gettext("(not translated yet: run make translations)") if tr.lacks(change.after) else ""
+        lines.append(f"  - {after}: {tr.text(change.after)}{missing}")
+    return lines
+
+
+def markdown(diff: Diff, tr: Translator) -> str:
+    """The report as Markdown, for a pull request or an e-mail to the surgeon."""
+    title = tr.gettext("What patients are told: %(old)s → %(new)s", old=_code(diff.old_name), new=_code(diff.new_name))
+    lines = ["# " + title, "", _summary(diff, tr)]
+    for number, group in enumerate(diff.groups, start=1):
+        lines += _group_lines(number, group, diff, tr)
+    if diff.texts:
+        lines += _text_lines(diff, tr)
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diff: Diff, tr: Translator) -> str:
+    """The report as JSON."""
+
+    def answers(combo: Combo) -> dict[str, str]:
+        return dict(zip(QUESTION_IDS, combo, strict=True))
+
+    report = {
+        "old": diff.old_name,
+        "new": diff.new_name,
+        "language": tr.language,
+        "combinations": diff.combinations,
+        "changed": diff.changed,
+        "changes": [
+            {
+                "summary": change_text(group.fact, diff, tr),
+                "fact": group.fact._asdict(),
+                "count": len(group.combos),
+                "families": [
+                    {
+                        "when": {
+                            q: [c for c in domain if c in codes]
+                            for q, codes, domain in zip(QUESTION_IDS, family.cube, diff.domains, strict=True)
+                        },
+                        "condition": describe(family.cube, diff.domains, tr),
+                        "count": family.count,
+                        "example": answers(family.example),
+                    }
+                    for family in group.families
+                ],
+                "example": {
+                    "answers": answers(group.families[0].example),
+                    "before": told_texts(group.before, tr),
+                    "after": told_texts(group.after, tr),
+                },
+            }
+            for group in diff.groups
+        ],
+        "texts": [
+            {
+                "text": text_name(change.key, tr),
+                "key": list(change.key),
+                "before": tr.text(change.before),
+                "after": tr.text(change.after),
+                "count": change.count,
+            }
+            for change in diff.texts
+        ],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def run(old: str, new: str | None, *, language: str = "en", json_output: bool = False) -> tuple[int, str, str]:
+    """Compare two tables; return the exit status, the report and the problems (for stderr)."""
+    loaded, problems = [], []
+    for spec in (old, new):
+        try:
+            loaded.append(read_table(spec))
+        except RuleTableError as error:
+            problems += error.problems
+    if problems:
+        return BROKEN, "", "\n".join(problems)
+    (old_decisions, old_name), (new_decisions, new_name) = loaded
+    diff = compare(old_decisions, new_decisions, old_name, new_name)
+    tr = Translator(language)
+    return diff.status, (as_json if json_output else markdown)(diff, tr), ""
