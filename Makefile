@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The installers themselves, pinned: the venv's own pip and setuptools are old and carry published advisories.
+BOOTSTRAP := pip==26.3 setuptools==84.2.1
 # One catalog per language besides English, each compiled next to itself.
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
@@ -12,6 +14,7 @@ POT := translations/messages.pot
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
 	touch $@
 
