@@ -1,11 +1,23 @@
-"""Headers every response carries: a strict Content-Security-Policy and friends."""
+"""What every request and response goes through: size limits, headers, cookies over TLS, and log masking.
+
+- Requests: the address, the headers and the body each have a limit (answered with 414, 431 and
+  413 pages in the visitor's language); a body that cannot be read (malformed chunking, a
+  connection cut short) is a 400, never a 500.
+- Responses: a strict Content-Security-Policy and friends; over TLS, HSTS and `Secure` on every cookie.
+- Logs: answer codes and state codes (each stands for a patient's answers) are masked in every log
+  the guide or its server writes: the development server's, gunicorn's access and error logs, the app's.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from flask import Flask
+from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.exceptions import BadRequest, HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from guide import embed
 
@@ -21,41 +33,149 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+HSTS = "max-age=31536000"
+#: The longest address (path and query) the guide answers; its own are under 100 characters.
+MAX_URL = 2048
+#: Header limits: per field (name and value), in all, and how many. gunicorn's own are higher.
+MAX_HEADER = 4096
+MAX_HEADERS_SIZE = 16384
+MAX_HEADERS = 64
+#: Files another site may load: the script that fits the embed's frame to its page.
+CROSS_ORIGIN_FILES = {"embed.js"}
+
+
+def tls() -> bool:
+    """Tell whether the request came over TLS (directly, or through a trusted proxy: GUIDE_PROXIES)."""
+    return request.is_secure
+
+
+def cookie_secure() -> bool:
+    """Whether cookies set now get `Secure`: over TLS always, and wherever SESSION_COOKIE_SECURE says so."""
+    return bool(current_app.config["SESSION_COOKIE_SECURE"]) or tls()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, `Secure` whenever the request came over TLS; its signer built once per key."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Mark the session cookie `Secure` over TLS, or when the setting asks for it."""
+        return cookie_secure()
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's signer, kept while the keys stay the same (it holds no state of a request)."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = app.extensions.get("session_signer")
+        if kept is None or kept[0] != keys:
+            kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app))
+        return kept[1]
+
+
+def refuse_oversized() -> None:
+    """Answer 414 for an address, 431 for headers, beyond the guide's limits (a page, not gunicorn's text)."""
+    environ = request.environ
+    if len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) > MAX_URL:
+        raise RequestURITooLarge()
+    count = total = 0
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            size = len(key) + len(value)
+            if size > MAX_HEADER:
+                raise RequestHeaderFieldsTooLarge()
+            count += 1
+            total += size
+    if count > MAX_HEADERS or total > MAX_HEADERS_SIZE:
+        raise RequestHeaderFieldsTooLarge()
+
+
+def read_body() -> None:
+    """Read a request body whole (at most MAX_CONTENT_LENGTH, else 413) before anything parses it.
+
+    Whatever reading it raises besides an HTTP error — a malformed chunked body, a connection cut
+    short, the server's reader refusing a chunk — is the client's doing: a 400, never a 500.
+    """
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    try:
+        request.get_data(cache=True, parse_form_data=False)
+    except HTTPException:
+        raise
+    except Exception:  # any failure to read what the client sent
+        raise BadRequest("The request body could not be read.") from None
 
 
 def add_headers(response):
-    """Forbid inline code, framing, sniffing and referrers; keep answers out of caches."""
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    """Forbid inline code, framing, sniffing, referrers and cross-origin use; keep answers out of caches."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "cross-origin" if shared_with_other_sites() else "same-origin"
+    if tls():
+        headers["Strict-Transport-Security"] = HSTS
     if response.mimetype in ("text/html", "application/json"):
-        response.headers.setdefault("Cache-Control", "no-store")
+        headers.setdefault("Cache-Control", "no-store")
     return embed.frame_headers(response)
 
 
+def shared_with_other_sites() -> bool:
+    """Tell whether other sites may use this response: the embed's script, and embed pages where framing is allowed."""
+    if request.endpoint == "static":
+        return (request.view_args or {}).get("filename") in CROSS_ORIGIN_FILES
+    return embed.embedded() and bool(embed.origins())
+
+
 def init_app(app: Flask) -> None:
-    """Register the headers and the log filter."""
+    """Register the limits, the headers, TLS-aware cookies, the trusted proxies and the log masking."""
+    app.session_interface = SessionInterface()
+    if app.config["GUIDE_PROXIES"]:
+        hops = int(app.config["GUIDE_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.before_request(refuse_oversized)
+    app.before_request(read_body)
     app.after_request(add_headers)
-    init_logging()
+    init_logging(app)
+
+
+#: Query parameters whose values carry nothing of a patient's: kept in logs. Every other value is masked.
+_PLAIN_PARAMETERS = {"lang", "notice", "change"}
+_QUERY_VALUE = re.compile(r"([?&;]([^=&;\s\"'#]*)=)([^&;\s\"'#]*)")
+_CODE_PATH = re.compile(r"(/(?:r|%72|%52)(?:/|%2f))[^\s?&\"'#]*", re.IGNORECASE)
+
+
+def mask(text: str) -> str:
+    """Mask answer codes (`/r/CODE`) and the value of every query parameter but the plain ones."""
+
+    def query_value(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(2) in _PLAIN_PARAMETERS else match.group(1) + "*****"
+
+    return _QUERY_VALUE.sub(query_value, _CODE_PATH.sub(r"\1*****", text))
 
 
 class RedactAnswerCodes(logging.Filter):
-    """Keep answer codes and state codes (which carry a patient's answers) out of the request log."""
-
-    pattern = re.compile(r"(/r/|[?&](?:code|answers)=)[^\s&\"]*")
+    """Keep answer codes and state codes (which carry a patient's answers) out of a log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record with every answer code masked; keep the record."""
+        """Rewrite the record (message and traceback) with every code masked; keep the record."""
         message = record.getMessage()
-        redacted = self.pattern.sub(r"\1*****", message)
+        redacted = mask(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
         return True
 
 
-def init_logging() -> None:
-    """Mask answer codes in the development server's request log (gunicorn keeps no access log by default)."""
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, RedactAnswerCodes) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(RedactAnswerCodes())
+#: The logs masked: the development server's, gunicorn's (access and error), and the app's own (its name).
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def init_logging(app: Flask) -> None:
+    """Mask answer codes in every log the guide and its servers write."""
+    for name in (*LOGGERS, app.logger.name):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactAnswerCodes) for f in logger.filters):
+            logger.addFilter(RedactAnswerCodes())

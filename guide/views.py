@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, rend
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 
-from guide import codes, present
+from guide import codes, pages, present
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
 from guide.locale import explicit_choice
@@ -38,6 +38,10 @@ NOTICES = {
     "unreadable": lazy_gettext(
         "The answers in this page's address could not be read: it may have been cut short or changed. "
         "Nothing important has been lost: please start again."
+    ),
+    "changed": lazy_gettext(
+        "The guide has changed since you answered, so your earlier answers no longer fit it. "
+        "Please answer the questions again: it takes about two minutes."
     ),
 }
 
@@ -72,8 +76,26 @@ def travelling() -> bool:
 def answers() -> dict[str, str]:
     """The answers given so far, by step: from the page's address if it carries them, else from the session cookie."""
     if "answers" not in g:
-        g.answers = carried() if STATE in request.args else dict(session.get("answers", {}))
+        g.answers = carried() if STATE in request.args else kept_answers()
     return dict(g.answers)
+
+
+def kept_answers() -> dict[str, str]:
+    """The answers in the session cookie; none, and a notice, if the guide no longer knows one of them.
+
+    A session outlives a change of the table (an answer renamed or removed, then a restart): its
+    answers are dropped quietly, never decided, never logged, and the patient is asked again.
+    """
+    given = session.get("answers")
+    if not given:
+        return {}
+    known = dict(state_steps())
+    if not isinstance(given, dict) or any(code not in known.get(step, ()) for step, code in given.items()):
+        session.pop("answers", None)
+        g.guide_changed = True
+        flash(str(NOTICES["changed"]), "restart")
+        return {}
+    return dict(given)
 
 
 def keep(given: dict[str, str]) -> None:
@@ -122,6 +144,8 @@ def require_before(step: str):
 def restart():
     """Send the patient to the start, saying why: flashed with a cookie, in the start page's address without."""
     notice = "unreadable" if g.get("unreadable_state") else "lost"
+    if g.get("guide_changed"):
+        return redirect(url_for("patient.start"))  # its notice is flashed already
     if cookieless():
         return redirect(url_for("patient.start", notice=notice))
     flash(str(NOTICES[notice]), "restart")
@@ -175,7 +199,9 @@ def start():
     notice = request.args.get("notice")
     if notice in NOTICES:
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
-    return render_template("start.html", started=bool(answers()))
+    started = bool(answers())
+    key = (started, link_state())
+    return pages.cached("start.html", key) or pages.render("start.html", key, started=started)
 
 
 @bp.route("/before-you-start", methods=["GET", "POST"])
@@ -224,20 +250,8 @@ def check():
 
 def answer_rows(given: dict[str, str]) -> list[dict[str, str]]:
     """Each question with the answer given, for display."""
-    table = current_guide().table
-    rows = []
-    for question_id in QUESTION_IDS:
-        q = table.question(question_id)
-        rows.append(
-            {
-                "id": q.id,
-                "short": present.translate(q.short),
-                "question": present.translate(q.label),
-                "answer": present.translate(q.choice(given[q.id]).label),
-                "change": step_url(q.id, change=1),
-            }
-        )
-    return rows
+    combo = Answers(*(given[q] for q in QUESTION_IDS))
+    return [{**row, "change": step_url(row["id"], change=1)} for row in present.answer_rows(combo)]
 
 
 @bp.get("/result")
@@ -253,8 +267,10 @@ def result():
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
-    return render_template(
+    key = (combo, link_state())
+    return pages.cached("result.html", key, forms=True) or pages.render(
         "result.html",
+        key,
         rec=present.recommendation(engine.decide(combo)),
         rows=answer_rows(dict(zip(QUESTION_IDS, combo, strict=True))),
         code=codes.encode(engine.questions, combo),
@@ -298,15 +314,22 @@ def start_again():
     return redirect(url_for("patient.start"))
 
 
+def link_state() -> tuple[str | None, str | None]:
+    """What every link of the questionnaire carries on this request: the state code and the language (or None)."""
+    if not travelling():
+        return (None, None)
+    given = answers()
+    return (codes.encode_state(state_steps(), given) if given else None, explicit_choice())
+
+
 @bp.url_defaults
 def carry_state(endpoint: str, values: dict) -> None:
     """While the answers travel, every link and form of the questionnaire carries them, and the language chosen."""
-    if endpoint in NOT_CARRIED or not travelling():
+    if endpoint in NOT_CARRIED:
         return
-    given = answers()
-    if given:
-        values.setdefault(STATE, codes.encode_state(state_steps(), given))
-    lang = explicit_choice()
+    state, lang = link_state()
+    if state:
+        values.setdefault(STATE, state)
     if lang:
         values.setdefault("lang", lang)
 
