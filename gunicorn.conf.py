@@ -2,10 +2,11 @@
 
 - Threaded workers (gthread): a thread waits on each connection, so clients that send their request
   slowly tie up one thread each, not a whole worker. Each worker has `threads` threads.
-- The rule table is checked once, by the master, before it opens the port: a broken table stops
-  the server with its `rules.yaml:LINE:` messages and exit status 1. The master keeps the checked
-  text and every worker serves exactly that (from a private copy), so a table edited or broken
-  after the check never reaches a worker.
+- The rule table is checked once, by the master, before it opens the port, together with the rest
+  of the app's start-up (the secret key, GUIDE_EMBED_ORIGINS): a broken table stops the server with
+  its `rules.yaml:LINE:` messages and exit status 1, a refused setting with its one-line reason.
+  The master keeps the checked text and every worker serves exactly that (from a private copy), so
+  a table edited or broken after the check never reaches a worker.
 - A reload (SIGHUP, `kill -HUP <master pid>`) checks the table again: a sound one is served by the
   new workers; a broken one is refused, the problems are logged, and the workers keep serving the
   table checked last.
@@ -53,17 +54,20 @@ def _display(path: Path) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
-def _check(server, path: Path) -> bytes | None:
-    """Read the table once and check that text in a child process; return it when sound, else log why."""
+def _check(server, path: Path) -> bool:
+    """Copy the table, check the copy (and the settings) in a child process; serve it if sound, else log why."""
     name = _display(path)
     try:
         text = path.read_bytes()
     except OSError as error:
         server.log.error("%s:1: cannot be read: %s", name, error.strerror or error)
-        return None
+        return False
+    if not getattr(server, "guide_dir", None):
+        server.guide_dir = tempfile.mkdtemp(prefix="guide-table-")
+    candidate = Path(server.guide_dir) / "next" / _COPY_NAME
+    _write(candidate, text)
     result = subprocess.run(
-        [sys.executable, "-m", "guide.serving", name],
-        input=text,
+        [sys.executable, "-m", "guide.serving", name, str(candidate)],
         capture_output=True,
         timeout=120,
         check=False,
@@ -71,25 +75,23 @@ def _check(server, path: Path) -> bytes | None:
     for line in result.stderr.decode("utf-8", "replace").splitlines():
         server.log.error("%s", line)
     if result.returncode != 0:
-        return None
+        return False
     server.log.info("%s", result.stdout.decode("utf-8", "replace").strip())
-    return text
-
-
-def _serve(server, text: bytes) -> None:
-    """Keep the checked text and point the workers (started after this) at a private copy of it."""
     server.guide_table = text
-    if not getattr(server, "guide_dir", None):
-        server.guide_dir = tempfile.mkdtemp(prefix="guide-table-")
-    _write_copy(server)
-    os.environ["GUIDE_RULES"] = str(Path(server.guide_dir) / _COPY_NAME)
+    _write(_copy(server), text)
+    os.environ["GUIDE_RULES"] = str(_copy(server))
+    return True
 
 
-def _write_copy(server) -> None:
-    path = Path(server.guide_dir) / _COPY_NAME
+def _copy(server) -> Path:
+    return Path(server.guide_dir) / _COPY_NAME
+
+
+def _write(path: Path, text: bytes) -> None:
+    """Write a file whole, or not at all (readers never see half of it)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    partial.write_bytes(server.guide_table)
+    partial.write_bytes(text)
     os.replace(partial, path)
 
 
@@ -98,30 +100,26 @@ def on_starting(server):
     source = _source()
     os.environ[_SOURCE] = str(source.absolute())
     server.guide_source = source.absolute()
-    text = _check(server, server.guide_source)
-    if text is None:
-        server.log.error("The guide did not start: the rule table above is broken.")
+    if not _check(server, server.guide_source):
+        server.log.error("The guide did not start: see the problems above.")
+        on_exit(server)
         raise SystemExit(1)
-    _serve(server, text)
 
 
 def on_reload(server):
     """On SIGHUP: serve the table if it is sound; if broken, log why and keep serving the one checked last."""
-    text = _check(server, server.guide_source)
-    if text is None:
+    if not _check(server, server.guide_source):
         server.log.error(
-            "Reload refused: %s is broken (see above); the workers keep serving the table checked last. "
+            "Reload refused (%s, see above): the workers keep serving the table checked last. "
             "Fix it, then send SIGHUP again.",
             _display(server.guide_source),
         )
-        return
-    _serve(server, text)
 
 
 def pre_fork(server, worker):
     """Make sure the private copy is still there (a cleaner of temporary files may have removed it)."""
-    if not (Path(server.guide_dir) / _COPY_NAME).exists():
-        _write_copy(server)
+    if not _copy(server).exists():
+        _write(_copy(server), server.guide_table)
 
 
 def on_exit(server):

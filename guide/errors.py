@@ -22,7 +22,9 @@ PAGES = {
     ),
     413: (
         lazy_gettext("That was more than the guide can take"),
-        lazy_gettext("The guide's forms only send a few short answers. Please go back and use the buttons on the page."),
+        lazy_gettext(
+            "The guide's forms only send a few short answers. Please go back and use the buttons on the page."
+        ),
     ),
     414: (
         lazy_gettext("That address is too long"),

@@ -16,7 +16,13 @@ import re
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
-from werkzeug.exceptions import BadRequest, HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+    RequestURITooLarge,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from guide import embed
@@ -96,11 +102,14 @@ def read_body() -> None:
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     try:
-        request.get_data(cache=True, parse_form_data=False)
+        body = request.get_data(cache=True, parse_form_data=False)
     except HTTPException:
         raise
     except Exception:  # any failure to read what the client sent
         raise BadRequest("The request body could not be read.") from None
+    limit = request.max_content_length
+    if limit is not None and len(body) >= limit:  # a chunked body is cut at the limit, not refused: refuse it
+        raise RequestEntityTooLarge()
 
 
 def add_headers(response):
