@@ -10,7 +10,7 @@ PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 POT := translations/messages.pot
 
-.PHONY: install run test check lint translations language bench clean
+.PHONY: install run test check lint translations language bench fuzz clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ run: $(INSTALLED) $(MO)
 
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
 test: install
-	$(BIN)/ruff check guide tests app.py
+	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
@@ -42,8 +42,8 @@ check: $(INSTALLED)
 	$(BIN)/flask --app app guide check
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check guide tests app.py
-	$(BIN)/ruff format --check guide tests app.py
+	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
+	$(BIN)/ruff format --check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 
 ## Extract every string (code, templates, rules.yaml), update every catalog, compile them
@@ -58,8 +58,9 @@ language: translations
 	$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale $(CODE) --no-wrap
 
 ## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`,
-## how long `guide diff` takes on the real table
+## how long `guide diff` takes on the real table, and throughput under gunicorn beside a hello-world (needs wrk)
 bench: install
+	$(BIN)/python -m tests.bench_serving
 	$(BIN)/python -m tests.bench_engine
 	$(BIN)/python -m tests.bench_pages
 	$(BIN)/python -m tests.bench_diff
@@ -68,6 +69,12 @@ bench: install
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi
+
+## Hostile input, many times over (>= 10,000 generated requests, raw sockets against gunicorn included):
+## prints how many were answered with a 5xx
+fuzz: install
+	GUIDE_FUZZ_EXAMPLES=$${GUIDE_FUZZ_EXAMPLES:-2500} $(BIN)/python -m pytest -p no:cacheprovider -p no:randomly -q -s \
+		tests/test_hostile.py 2>&1 | grep -E '^\[fuzz\]|passed|failed|Error|Falsifying'
 
 clean:
 	rm -rf $(VENV) node_modules $(MO)

@@ -22,10 +22,12 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     RequestHeaderFieldsTooLarge,
     RequestURITooLarge,
+    UnsupportedMediaType,
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from guide import embed
+from guide.api import for_api
 
 CSP = "; ".join(
     [
@@ -96,7 +98,7 @@ def refuse_oversized() -> None:
 def read_body() -> None:
     """Read a request body whole (at most MAX_CONTENT_LENGTH, else 413) before anything parses it.
 
-    Whatever reading it raises besides an HTTP error — a malformed chunked body, a connection cut
+    A JSON body is for the API only (415 elsewhere). Whatever reading it raises besides an HTTP error — a malformed chunked body, a connection cut
     short, the server's reader refusing a chunk — is the client's doing: a 400, never a 500.
     """
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
@@ -110,6 +112,8 @@ def read_body() -> None:
     limit = request.max_content_length
     if limit is not None and len(body) >= limit:  # a chunked body is cut at the limit, not refused: refuse it
         raise RequestEntityTooLarge()
+    if request.is_json and not for_api():
+        raise UnsupportedMediaType()  # the forms take form data only (Flask-WTF would read JSON as a form)
 
 
 def add_headers(response):
