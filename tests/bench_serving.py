@@ -19,11 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import GUIDE
-from tests.serving import GunicornServer
-
 from guide import codes
 from guide.engine import Answers
+from tests.conftest import GUIDE
+from tests.serving import GunicornServer
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))

@@ -7,6 +7,7 @@ stops the master by that PID (SIGTERM, then SIGKILL), whatever the test did.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -119,10 +120,8 @@ class GunicornServer:
             pass
         except subprocess.TimeoutExpired:
             for pid in [*self.worker_pids(), self.pid]:
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
             self.process.wait(5)
 
     def __enter__(self) -> GunicornServer:

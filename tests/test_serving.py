@@ -56,7 +56,7 @@ class Patient:
         return status, where, page
 
     def walk(self, servers: list[str]) -> str:
-        """Answer every question, each step on the next server in turn; the result page (or the page that stopped it)."""
+        """Answer every question, each step on the next server in turn; the result page, or the page that stopped it."""
         turn = 0
         for step, code in ROUTE.items():
             path = "/before-you-start" if step == "urgent" else f"/question/{step}"
