@@ -98,8 +98,9 @@ def refuse_oversized() -> None:
 def read_body() -> None:
     """Read a request body whole (at most MAX_CONTENT_LENGTH, else 413) before anything parses it.
 
-    A JSON body is for the API only (415 elsewhere). Whatever reading it raises besides an HTTP error — a malformed chunked body, a connection cut
-    short, the server's reader refusing a chunk — is the client's doing: a 400, never a 500.
+    Whatever reading it raises besides an HTTP error — a malformed chunked body, a connection cut
+    short, the server's reader refusing a chunk — is the client's doing: a 400, never a 500. A JSON
+    body is for the API only (415 elsewhere).
     """
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
