@@ -32,12 +32,18 @@ def explicit_choice() -> str | None:
     return _supported(args["lang"]) if "lang" in args else None
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Pick the language: `?lang=`, then the switch's cookie (not for the API), then Accept-Language, then English."""
     choice = explicit_choice()
     if choice is None and not for_api():
         choice = _supported(request.cookies.get(LANG_COOKIE))
-    return choice or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return locale_of(choice or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en")
+
+
+@cache
+def locale_of(code: str) -> Locale:
+    """Babel's locale for a code, parsed once (Flask-Babel takes a Locale as it is)."""
+    return Locale.parse(code)
 
 
 def switch_url(lang: str) -> str:

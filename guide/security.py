@@ -42,6 +42,14 @@ CSP = "; ".join(
     ]
 )
 HSTS = "max-age=31536000"
+#: What every response says, whatever it is (the embed's framing rules are applied after: embed.frame_headers).
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
 #: The longest address (path and query) the guide answers; its own are under 100 characters.
 MAX_URL = 2048
 #: Header limits: per field (name and value), in all, and how many. gunicorn's own are higher.
@@ -120,14 +128,11 @@ def read_body() -> None:
 def add_headers(response):
     """Forbid inline code, framing, sniffing, referrers and cross-origin use; keep answers out of caches."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Cross-Origin-Resource-Policy"] = "cross-origin" if shared_with_other_sites() else "same-origin"
+    for name, value in HEADERS:
+        headers.add(name, value)  # no view sets these: adding is enough, and cheaper than replacing
+    headers.add("Cross-Origin-Resource-Policy", "cross-origin" if shared_with_other_sites() else "same-origin")
     if tls():
-        headers["Strict-Transport-Security"] = HSTS
+        headers.add("Strict-Transport-Security", HSTS)
     if response.mimetype in ("text/html", "application/json"):
         headers.setdefault("Cache-Control", "no-store")
     return embed.frame_headers(response)
