@@ -12,29 +12,32 @@ are rendered as usual. At most `SIZE` pages are kept per process, the least rece
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 SIZE = 512
+#: How long a signed CSRF token is reused for the same session, in seconds.
+TOKEN_REUSE = 60
 #: Query parameters a cached page may have been asked with (each at most once): anything else renders afresh.
 QUERY = frozenset({"lang", "answers"})
 _TOKEN = "\x00csrf\x00"  # stands for the visitor's CSRF token in a kept page
 
 
 class PageCache:
-    """A bounded, thread-safe store of rendered pages, least recently used dropped first."""
+    """A bounded, thread-safe store of rendered pages (or anything), least recently used dropped first."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         """The page kept under `key`, if any."""
         with self._lock:
             page = self._pages.get(key)
@@ -42,7 +45,7 @@ class PageCache:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: str) -> None:
+    def put(self, key: Hashable, page: Any) -> None:
         """Keep a page; drop the least recently used beyond the size."""
         with self._lock:
             self._pages[key] = page
@@ -75,8 +78,26 @@ def cached(template: str, key: Hashable, forms: bool = False) -> str | None:
     kept = cache().get((template, key, where)) if where is not None else None
     if kept is None:
         return None
-    token = generate_csrf() if forms and current_app.config.get("WTF_CSRF_ENABLED", True) else None
+    token = csrf_token() if forms and current_app.config.get("WTF_CSRF_ENABLED", True) else None
     return kept.replace(_TOKEN, token) if token else kept
+
+
+def csrf_token() -> str:
+    """This visitor's CSRF token, as Flask-WTF makes it; one signed for the same session in the last minute is reused.
+
+    Signing is the dearest part of serving a kept page. A reused token is at most TOKEN_REUSE
+    seconds older, so it stays valid that much less than WTF_CSRF_TIME_LIMIT: nothing a patient notices.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed: PageCache = current_app.extensions.setdefault("csrf_tokens", PageCache(2048))
+    raw = session.get(field)
+    kept = signed.get(raw) if isinstance(raw, str) else None
+    if kept is not None and time.time() - kept[1] < TOKEN_REUSE and field not in g:
+        setattr(g, field, kept[0])  # where generate_csrf keeps the request's token
+    token = generate_csrf()
+    if kept is None or kept[0] != token:
+        signed.put(session[field], (token, time.time()))
+    return token
 
 
 def render(template: str, key: Hashable, **context: Any) -> str:

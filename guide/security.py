@@ -10,12 +10,17 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
 
-from flask import Flask, current_app, request
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask import Flask, Request, current_app, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -79,11 +84,53 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's signer, kept while the keys stay the same (it holds no state of a request)."""
+        return self._signer(app)[0]
+
+    def _signer(self, app: Flask) -> tuple[URLSafeTimedSerializer | None, Verified]:
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = app.extensions.get("session_signer")
         if kept is None or kept[0] != keys:
-            kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app))
-        return kept[1]
+            kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app), Verified())
+        return kept[1], kept[2]
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's session, a cookie verified once not verified again until it expires (same value, same keys)."""
+        signer, verified = self._signer(app)
+        value = request.cookies.get(self.get_cookie_name(app))
+        if signer is None or not value:
+            return super().open_session(app, request)
+        max_age = app.permanent_session_lifetime.total_seconds()
+        known = verified.get(value)
+        if known is not None and time.time() - known[1] <= max_age:
+            return self.session_class(copy.deepcopy(known[0]))
+        try:
+            data, signed_at = signer.loads(value, max_age=int(max_age), return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        verified.put(value, (data, signed_at.timestamp()))
+        return self.session_class(copy.deepcopy(data))
+
+
+class Verified:
+    """Session cookies whose signature was checked, with what they hold and when they were signed (bounded)."""
+
+    size = 2048
+
+    def __init__(self) -> None:
+        self._cookies: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, value: str) -> tuple[Any, float] | None:
+        """What a cookie holds, if it was verified before."""
+        with self._lock:
+            return self._cookies.get(value)
+
+    def put(self, value: str, known: tuple[Any, float]) -> None:
+        """Remember a verified cookie; forget the oldest beyond the size."""
+        with self._lock:
+            self._cookies[value] = known
+            while len(self._cookies) > self.size:
+                self._cookies.popitem(last=False)
 
 
 def refuse_oversized() -> None:

@@ -2,8 +2,8 @@
 
 Run: `make bench` (or `.venv/bin/python -m tests.bench_serving`); needs Debian's `wrk`. Serves
 tests/hello.py and then the guide with the project's gunicorn.conf.py, loads each with wrk
-(64 connections, 20 s per address by default: BENCH_SECONDS, BENCH_CONNECTIONS; in four turns of
-5 s, so that whatever else loads the machine weighs on every address alike), and prints requests
+(64 connections, 20 s per address by default: BENCH_SECONDS, BENCH_CONNECTIONS; in ten turns of
+2 s, so that whatever else loads the machine weighs on every address alike), and prints requests
 per second, errors, each ratio to the hello-world's GET /, and the growth of the guide's workers'
 memory over the whole load. Measures; asserts nothing. Compare ratios, never absolute numbers:
 wrk and the servers share this machine's cores.
@@ -32,7 +32,7 @@ COMBO = Answers("appearance", "trauma", "male", "nose")
 ASSESS = json.dumps(dict(COMBO._asdict()))
 SECRET = {"FLASK_SECRET_KEY": "bench-" + "x" * 32}
 JSON = {"Content-Type": "application/json"}
-ROUNDS = 4
+ROUNDS = 10
 GOALS = {"guide GET /": 0.7, "guide POST /api/v1/assess": 0.85, "guide GET /result": 0.7}
 
 
@@ -87,6 +87,7 @@ def main() -> None:
             cookie = session_cookie(guide.url)
             targets = {
                 "hello-world GET /": (hello.url + "/", {}),
+                "hello-world POST / (JSON)": (hello.url + "/", {"method": "POST", "body": ASSESS, "headers": JSON}),
                 "guide GET /": (guide.url + "/", {}),
                 "guide POST /api/v1/assess": (
                     guide.url + "/api/v1/assess",
@@ -126,6 +127,8 @@ def report(totals: dict[str, dict], before: int, after: int, elapsed: float) -> 
             f"[serving] {name:28} {rates[name]:8.0f} {rates[name] / base:6.2f}x "
             f"{f'{goal:.2f}x' if goal else '':>6} {total['errors']:7}"
         )
+    post = rates["guide POST /api/v1/assess"] / rates["hello-world POST / (JSON)"]
+    print(f"[serving] guide POST /api/v1/assess beside the hello-world's JSON POST: {post:.2f}x")
     growth = 100 * (after - before) / before
     print(
         f"[serving] guide workers' memory: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after "
