@@ -7,6 +7,8 @@ import json
 import logging
 import re
 import stat
+import time
+from datetime import timedelta
 
 import pytest
 from werkzeug.exceptions import HTTPException
@@ -326,3 +328,18 @@ def test_http_errors_of_any_code_have_a_page(app):
             error.code = code
             body, status = http_error(error)
             assert status == code
+
+
+def test_a_session_cookie_seen_before_still_expires_and_a_forged_one_never_passes():
+    app = create_app({"SECRET_KEY": "expiry-" + "e" * 30, "WTF_CSRF_ENABLED": False})
+    app.permanent_session_lifetime = timedelta(seconds=2)
+    client = app.test_client()
+    walk(client)
+    assert client.get("/result").status_code == 200  # verified now, and remembered
+    assert client.get("/result").status_code == 200
+    value = client.get_cookie("session").value
+    client.set_cookie("session", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert client.get("/result").status_code == 302
+    client.set_cookie("session", value)
+    time.sleep(2.5)
+    assert client.get("/result").status_code == 302
