@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 import threading
@@ -102,13 +101,22 @@ class SessionInterface(SecureCookieSessionInterface):
         max_age = app.permanent_session_lifetime.total_seconds()
         known = verified.get(value)
         if known is not None and time.time() - known[1] <= max_age:
-            return self.session_class(copy.deepcopy(known[0]))
+            return self.session_class(_copy(known[0]))
         try:
             data, signed_at = signer.loads(value, max_age=int(max_age), return_timestamp=True)
         except BadSignature:
             return self.session_class()
         verified.put(value, (data, signed_at.timestamp()))
-        return self.session_class(copy.deepcopy(data))
+        return self.session_class(_copy(data))
+
+
+def _copy(value: Any) -> Any:
+    """A copy of session data a request may change without changing what is remembered (dicts and lists copied)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy(item) for item in value)
+    return value
 
 
 class Verified:

@@ -56,6 +56,14 @@ def state_steps() -> codes.Steps:
     return ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in current_guide().engine.questions))
 
 
+def known_answers() -> dict[str, frozenset[str]]:
+    """The answers the table knows, by step (built once per app)."""
+    known = current_app.extensions.get("known_answers")
+    if known is None:
+        known = current_app.extensions["known_answers"] = {step: frozenset(c) for step, c in state_steps()}
+    return known
+
+
 def carried() -> dict[str, str]:
     """The answers the page's address carries; none if it carries none or an unreadable state code."""
     text = request.args.get(STATE)
@@ -89,7 +97,7 @@ def kept_answers() -> dict[str, str]:
     given = session.get("answers")
     if not given:
         return {}
-    known = dict(state_steps())
+    known = known_answers()
     if not isinstance(given, dict) or any(code not in known.get(step, ()) for step, code in given.items()):
         session.pop("answers", None)
         g.guide_changed = True
