@@ -100,7 +100,7 @@ class SessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         max_age = app.permanent_session_lifetime.total_seconds()
         known = verified.get(value)
-        if known is not None and time.time() - known[1] <= max_age:
+        if known is not None and int(time.time()) - known[1] <= max_age:  # whole seconds, as itsdangerous counts
             return self.session_class(_copy(known[0]))
         try:
             data, signed_at = signer.loads(value, max_age=int(max_age), return_timestamp=True)
