@@ -18,7 +18,8 @@ from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Request, current_app, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import (
     BadRequest,
@@ -91,6 +92,14 @@ class SessionInterface(SecureCookieSessionInterface):
         if kept is None or kept[0] != keys:
             kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app), Verified())
         return kept[1], kept[2]
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, without working out the cookie's attributes when no cookie is to be sent."""
+        if not session.modified and (not session or not self.should_set_cookie(app, session)):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Flask's session, a cookie verified once not verified again until it expires (same value, same keys)."""
