@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import current_app
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app
+from flask_babel import force_locale, get_locale, gettext
 
 from guide.codes import BadCode, CodeError
-from guide.engine import Answers, Recommendation
+from guide.engine import Answers, Recommendation, combinations
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, UNDETERMINED, Question
 
@@ -129,6 +129,25 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
         "what_if": what_if_sentence(rec),
         "consultation": consultation(),
     }
+
+
+def warm(app: Flask) -> int:
+    """Present every combination in every language now (a server's worker calls this before its first request).
+
+    Returns how many combinations were presented.
+    """
+    engine = app.extensions["guide"].engine
+    count = 0
+    with app.test_request_context("/"):
+        for language in app.config["LANGUAGES"]:
+            with force_locale(language):
+                for combo in combinations(engine.table):
+                    rec = engine.decide(combo)
+                    recommendation(rec)
+                    assessment(rec)
+                    answer_rows(combo)
+                    count += 1
+    return count
 
 
 def question(q: Question) -> dict[str, Any]:

@@ -344,3 +344,14 @@ def test_a_session_cookie_seen_before_still_expires_and_a_forged_one_never_passe
     client.set_cookie("session", value)
     time.sleep(2.2)
     assert client.get("/result").status_code == 302
+
+
+def test_warming_presents_every_combination_in_every_language_as_requests_would(app, client):
+    from guide import present
+
+    assert present.warm(app) == 630 * len(app.config["LANGUAGES"])
+    kept = len(app.extensions["presented"])
+    body = json.dumps(ANSWERS)
+    for lang in app.config["LANGUAGES"]:
+        assert client.post(f"/api/v1/assess?lang={lang}", data=body, content_type="application/json").status_code == 200
+    assert len(app.extensions["presented"]) == kept  # nothing left to build
