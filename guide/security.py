@@ -104,9 +104,11 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Flask's session, a cookie verified once not verified again until it expires (same value, same keys)."""
         signer, verified = self._signer(app)
+        if signer is None:
+            return None
         value = request.cookies.get(self.get_cookie_name(app))
-        if signer is None or not value:
-            return super().open_session(app, request)
+        if not value:
+            return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
         known = verified.get(value)
         if known is not None and int(time.time()) - known[1] <= max_age:  # whole seconds, as itsdangerous counts
@@ -148,6 +150,12 @@ class Verified:
             self._cookies[value] = known
             while len(self._cookies) > self.size:
                 self._cookies.popitem(last=False)
+
+
+def check_request() -> None:
+    """Refuse what is too large or cannot be read, before anything else reads the request."""
+    refuse_oversized()
+    read_body()
 
 
 def refuse_oversized() -> None:
@@ -215,8 +223,7 @@ def init_app(app: Flask) -> None:
     if app.config["GUIDE_PROXIES"]:
         hops = int(app.config["GUIDE_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    app.before_request(refuse_oversized)
-    app.before_request(read_body)
+    app.before_request(check_request)
     app.after_request(add_headers)
     init_logging(app)
 
