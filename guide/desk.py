@@ -32,12 +32,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale, gettext
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from wtforms import RadioField
-from wtforms.validators import Optional
+from wtforms.fields.choices import SelectChoice
 
 from guide import codes, present
 from guide.engine import Answers
-from guide.forms import URGENT, URGENT_CHOICES, form_class
+from guide.forms import URGENT, URGENT_CHOICES, CodeForm
 from guide.locale import explicit_choice, native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, Question
@@ -393,17 +394,19 @@ def data_file(version: str) -> ResponseReturnValue:
 # ------------------------------------------------------------------ the page ----
 
 
-def call_field() -> RadioField:
-    """A line of the script before the questions: optional (not asked is said in the summary)."""
-    return RadioField(validators=[Optional()], validate_choice=False)
+def line_choices() -> dict[str, tuple[str, ...]]:
+    """Each line of the script and its answer codes, in order."""
+    return {URGENT: URGENT_CHOICES, ABOUT: ABOUT_CHOICES} | {q.id: q.codes for q in current_guide().engine.questions}
 
 
-def desk_form() -> FlaskForm:
-    """The script as one form: the two call lines, then each question's field as the patient's form builds it."""
-    fields: dict[str, Any] = {URGENT: call_field(), ABOUT: call_field()}
-    for q in current_guide().engine.questions:
-        fields[q.id] = getattr(form_class(q), q.id)
-    return type("DeskForm", (FlaskForm,), fields)()
+def desk_form(state: Mapping[str, str] | None = None) -> FlaskForm:
+    """The script as one form of six radio fields (their words come from the desk's texts). Which
+    answers are missing is told by `form_problems`: the first two lines may stay unasked."""
+    fields = {
+        line: RadioField(choices=[SelectChoice(code, code) for code in choices], validate_choice=False)
+        for line, choices in line_choices().items()
+    }
+    return type("DeskForm", (FlaskForm,), fields)(data=dict(state or {}))
 
 
 def missing_answer(q: Question) -> str:
@@ -431,8 +434,7 @@ class Problem:
 
 def posted(form: FlaskForm) -> dict[str, str]:
     """The answers in a posted form that are answers of their line."""
-    choices = {URGENT: URGENT_CHOICES, ABOUT: ABOUT_CHOICES} | {q.id: q.codes for q in current_guide().engine.questions}
-    return {line: form[line].data for line, codes_ in choices.items() if form[line].data in codes_}
+    return {line: form[line].data for line, choices in line_choices().items() if form[line].data in choices}
 
 
 def form_problems(given: Mapping[str, str]) -> list[Problem]:
@@ -471,6 +473,28 @@ def summary_for(state: Mapping[str, str], combo: Answers | None, languages: Iter
     return "\n\n".join(blocks)
 
 
+def said_in_every_language(message: Mapping[str, str]) -> Markup:
+    """A message in the page's language, carrying it in every language for desk.js to switch."""
+    return Markup('<span data-texts="{}">{}</span>').format(
+        json.dumps(message, ensure_ascii=False), message[str(get_locale())]
+    )
+
+
+def place_problems(form: FlaskForm, code_form: CodeForm, problems: list[Problem]) -> list[tuple[str, Markup]]:
+    """Give each problem to its field, for the error summary and the inline message; return the
+    problems of no field of the script as (anchor, message) for the summary."""
+    elsewhere = []
+    for problem in problems:
+        message = said_in_every_language(problem.message)
+        if problem.field in form:
+            form[problem.field].errors = [message]
+            continue
+        if problem.field == "code":
+            code_form.code.errors = [message]
+        elsewhere.append((problem.target, message))
+    return elsewhere
+
+
 def render_desk(state: Mapping[str, str], form: FlaskForm, both: bool, problems: list[Problem]) -> str:
     """Render the console with these answers (the four questions give a result) in the request's language."""
     data = desk_data()
@@ -483,6 +507,10 @@ def render_desk(state: Mapping[str, str], form: FlaskForm, both: bool, problems:
     call_state = {line: state[line] for line in (URGENT, ABOUT) if line in state}
     carried = codes.encode_state(CALL_STEPS, call_state) if call_state else None
     both_flag = 1 if both else None
+    code_form = CodeForm(
+        data={"code": request.args.get("code", "")} if any(p.field == "code" for p in problems) else {}
+    )
+    extra_errors = place_problems(form, code_form, problems)
     return render_template(
         "desk.html",
         t=lambda key: lookup(data.texts[lang], key),
@@ -502,8 +530,9 @@ def render_desk(state: Mapping[str, str], form: FlaskForm, both: bool, problems:
         summary=summary_for(state, combo, [lang], lang),
         summary_alt=summary_for(state, combo, [other], lang),
         form=form,
+        code_form=code_form,
         problems=problems,
-        errors={problem.field: problem.message for problem in problems},
+        extra_errors=extra_errors,
         carried=carried,
         lang_url=url_for("desk.desk", code=code, answers=carried, both=both_flag, lang=other),
         both_url=url_for("desk.desk", code=code, answers=carried, both=None if both else 1, lang=explicit_choice()),
@@ -565,16 +594,16 @@ def redirect_to(state: Mapping[str, str], both: bool) -> ResponseReturnValue:
 @bp.route("/desk", methods=["GET", "POST"])
 def desk() -> ResponseReturnValue:
     """Show the console; open an answer code (`?code=`); take posted answers when JavaScript is off."""
-    form = desk_form()
     both = request.values.get("both") == "1"
     if request.method == "POST":  # the token is checked before (CSRFProtect), the answers here
+        form = desk_form()
         given = posted(form)
         problems = [] if given.get(URGENT) == "yes" else form_problems(given)
         if not problems:
             return redirect_to(given, both)
         return render_desk(given, form, both, problems)
     state, problems = state_from_address()
-    return render_desk(state, form, both, problems)
+    return render_desk(state, desk_form(state), both, problems)
 
 
 @bp.errorhandler(CSRFError)

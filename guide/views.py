@@ -210,7 +210,9 @@ def question(question_id: str):
         abort(404)
     q = current_guide().table.question(question_id)
     number = QUESTION_IDS.index(question_id) + 1
-    return ask(question_id, form_class(q), "question.html", q=present.question_page(q), number=number)
+    return ask(
+        question_id, form_class(q), "question.html", q=present.question_page(q), number=number, total=len(QUESTION_IDS)
+    )
 
 
 @bp.get("/check-answers")
@@ -219,7 +221,7 @@ def check():
     blocked = require_before(CHECK)
     if blocked:
         return blocked
-    return render_template("check.html", rows=answer_rows(answers()))
+    return render_template("check.html", rows=answer_rows(answers()), back=step_url(STEPS[-1]))
 
 
 def answer_rows(given: dict[str, str]) -> list[dict[str, str]]:

@@ -10,22 +10,13 @@ import re
 
 from guide import create_app
 
-ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
+from .pages import PATIENT_STATES, open_in_client
 
 
 def pages(client):
     """Request every page state once; yield (name, response)."""
-    yield "start /", client.get("/")
-    for step, code in ROUTE.items():
-        path = "/before-you-start" if step == "urgent" else f"/question/{step}"
-        yield f"question {path}", client.get(path)
-        yield f"question {path}, with error", client.post(path, data={})
-        client.post(path, data={step: code})
-    yield "check answers /check-answers", client.get("/check-answers")
-    yield "result /result", client.get("/result")
-    yield "emergency /get-help-now", client.get("/get-help-now")
-    yield "answer code /code", client.get("/code")
-    yield "not found (404)", client.get("/nowhere")
+    for state in PATIENT_STATES:
+        yield f"{state.name} {state.path.split('?')[0]}", open_in_client(client, state)
     desk = client.get("/desk")
     if desk.status_code == 200:
         yield "front desk /desk", desk

@@ -5,50 +5,9 @@ from __future__ import annotations
 import pytest
 
 from .conftest import DESKTOP, PHONE, axe_violations
+from .pages import PATIENT_STATES, open_in_browser
 
 pytestmark = pytest.mark.browser
-
-ROUTE = [("urgent", "no"), ("goal", "appearance"), ("cause", "trauma"), ("gender", "male"), ("area", "nose")]
-RESULTS = {
-    "reconstructive": {},
-    "cosmetic": {"cause": "none"},
-    "undetermined": {"cause": "unsure", "area": "breast_chest"},
-    "no procedure": {"cause": "trauma", "area": "unsure"},
-}
-
-
-def field_url(field: str) -> str:
-    return "/before-you-start" if field == "urgent" else f"/question/{field}"
-
-
-def states(page):
-    """Walk every page state, yielding its name once the page is showing it."""
-    page.goto("/")
-    yield "start"
-    for field, code in ROUTE:
-        page.goto(field_url(field))
-        yield field
-        page.click("button[type=submit]")
-        page.wait_for_selector(".error-summary")
-        yield f"{field} with error"
-        page.click(f"label[for='{field}-{code}']")
-        page.click("button[type=submit]")
-    page.goto("/check-answers")
-    yield "check answers"
-    for name, change in RESULTS.items():
-        answers = dict(ROUTE) | change
-        for field in ("cause", "area"):
-            page.goto(field_url(field) + "?change=1")
-            page.click(f"label[for='{field}-{answers[field]}']")
-            page.click("button[type=submit]")
-        page.goto("/result")
-        yield f"result {name}"
-    page.goto("/get-help-now")
-    yield "emergency"
-    page.goto("/code?code=OOPS")
-    yield "code with error"
-    page.goto("/nowhere")
-    yield "not found"
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -56,13 +15,11 @@ def states(page):
 def test_axe_finds_nothing_on_any_page(new_page, lang, viewport):
     page = new_page(js=True, viewport=viewport, lang=lang, bypass_csp=True)
     found = {}
-    seen = 0
-    for name in states(page):
-        seen += 1
+    for state in PATIENT_STATES:
+        open_in_browser(page, state)
         violations = axe_violations(page)
         if violations:
-            found[name] = violations
-    assert seen == 19
+            found[state.name] = violations
     assert not found, found
 
 

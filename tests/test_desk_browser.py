@@ -124,7 +124,7 @@ def test_a_spanish_caller_about_her_child_with_both_languages(new_page, server_a
         scrolled.add(page.evaluate("() => window.scrollY"))
         if line == "about":  # the questions now speak of her child
             for question in QUESTION_IDS:
-                script = page.locator(f"#{question}-script")
+                script = page.locator(f"#{question}-hint")
                 assert (
                     script.locator("[data-t-other]:not([data-alt])").text_content()
                     == said["es"]["lines"][question]["script_other"]
@@ -429,14 +429,14 @@ def test_new_caller_clears_everything(new_page):
     page = desk_page(new_page, "en", query=f"&code={codes.encode(ENGINE.questions, combo)}&answers={state}")
     assert checked(page) == {"urgent": "no", "about": "other", **dict(zip(QUESTION_IDS, combo, strict=True))}
     said = texts(page)["en"]
-    assert page.text_content("#goal-script [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script_other"]
+    assert page.text_content("#goal-hint [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script_other"]
     page.keyboard.press("n")
     assert checked(page) == {}
     result = rendered(page)
     assert result["category"] is None and result["summary"] == "" and result["heading"] is None
     assert page.locator("[data-desk-empty]").is_visible()
     assert "code=" not in page.url and "answers=" not in page.url
-    assert page.text_content("#goal-script [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script"], (
+    assert page.text_content("#goal-hint [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script"], (
         "worded for the caller again"
     )
     assert focused(page) == "urgent=yes"
@@ -481,7 +481,7 @@ def test_without_javascript_the_form_posts_and_the_same_result_comes_back(new_pa
     summary = page.input_value("#desk-summary")
     assert code in summary and "The call is about: someone else" in summary
     assert (
-        page.text_content("#goal-script [data-t-other]:not([data-alt])")
+        page.text_content("#goal-hint [data-t-other]:not([data-alt])")
         == ENGINE.table.question("goal").desk_script_other
     )
     page.click("[data-desk-lang]")

@@ -14,7 +14,8 @@ from guide import LANGUAGES
 from guide.engine import combinations
 
 from .conftest import ROOT
-from .test_questionnaire import ROUTE, answer, url, walk
+from .pages import PATIENT_STATES, open_in_client
+from .test_questionnaire import ROUTE, walk
 
 PO = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}|</?\w+[^>]*>")
@@ -214,26 +215,9 @@ def english_words(html: str) -> list[str]:
 
 
 def spanish_pages(client):
-    """Every page state of the patient guide, requested in Spanish."""
+    """Every page state of the patient guide and of the desk, requested in Spanish."""
     headers = {"Accept-Language": "es-MX,es;q=0.9"}
-    pages = {"start": client.get("/", headers=headers)}
-    for step, code in ROUTE.items():
-        pages[step] = client.get(url(step), headers=headers)
-        pages[f"{step} with error"] = client.post(url(step), data={}, headers=headers)
-        answer(client, step, code)
-    pages["check answers"] = client.get("/check-answers", headers=headers)
-    for name, change in {
-        "reconstructive": {},
-        "cosmetic": {"cause": "none"},
-        "undetermined": {"cause": "unsure"},
-    }.items():
-        walk(client, {**ROUTE, **change})
-        pages[f"result {name}"] = client.get("/result", headers=headers)
-    walk(client, {**ROUTE, "area": "unsure", "cause": "trauma", "goal": "function"})
-    pages["result without procedures"] = client.get("/result", headers=headers)
-    pages["emergency"] = client.get("/get-help-now", headers=headers)
-    pages["code"] = client.get("/code", headers=headers)
-    pages["code with error"] = client.get("/code?code=ABC", headers=headers)
+    pages = {state.name: open_in_client(client, state, headers) for state in PATIENT_STATES}
     pages["desk"] = client.get("/desk", headers=headers)
     pages["desk with error"] = client.post("/desk", data={"goal": "function"}, headers=headers)
     pages["desk with a wrong code"] = client.get("/desk?code=AB", headers=headers)
@@ -241,7 +225,6 @@ def spanish_pages(client):
     code = re.search(r'class="code">(\w+)<', client.get("/result", headers=headers).get_data(as_text=True)).group(1)
     pages["desk with a result"] = client.get(f"/desk?code={code}", headers=headers)
     pages["desk in both languages"] = client.get(f"/desk?code={code}&both=1", headers=headers)
-    pages["not found"] = client.get("/nowhere", headers=headers)
     pages["method not allowed"] = client.delete("/", headers=headers)
     return pages
 
