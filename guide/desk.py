@@ -213,13 +213,33 @@ def answer_lines(combo: Answers | None, said: Mapping[str, dict[str, Any]]) -> l
 
 
 def summary_text(
-    answers: list[tuple[str, str]], result: Mapping[str, Any] | None, urgent: bool, slots: Mapping[str, str]
+    answers: list[tuple[str, str]],
+    result: Mapping[str, Any] | None,
+    urgent: bool,
+    slots: Mapping[str, str],
+    words: Callable[..., str] | None = None,
 ) -> str:
     """The call summary in the current language, from templates/summary.txt: the emergency advice
-    when `urgent`, else the answers and their result; `slots` fill the blanks of SLOTS."""
+    when `urgent`, else the answers and their result; `slots` fill the blanks of SLOTS. `words`, if
+    given, stands in for the template's gettext (`remembered_gettext` when writing many)."""
     template = current_app.jinja_env.get_template("summary.txt")
-    text = template.render(clinic=current_guide().table.clinic, urgent=urgent, answers=answers, result=result, **slots)
-    return text.rstrip("\n")
+    context: dict[str, Any] = {"clinic": current_guide().table.clinic, "urgent": urgent, "answers": answers}
+    if words is not None:
+        context["_"] = words
+    return template.render(context, result=result, **slots).rstrip("\n")
+
+
+def remembered_gettext() -> Callable[..., str]:
+    """Gettext for the current language that looks each text up once (the summary of every
+    combination asks for the same few texts 630 times)."""
+    said: dict[str, str] = {}
+
+    def words(text: str, **variables: Any) -> str:
+        if text not in said:
+            said[text] = gettext(text)
+        return said[text] % variables if variables else said[text]
+
+    return words
 
 
 def call_slots(state: Mapping[str, str], call_language: str, code: str | None) -> dict[str, str]:
@@ -293,26 +313,18 @@ def build_data() -> DeskData:
         with force_locale(lang):
             texts[lang] = desk_texts()
             presented[lang] = [present.recommendation(rec) for rec in decisions.values()]
-            lines_said = texts[lang]["lines"]
+            lines_said, words = texts[lang]["lines"], remembered_gettext()
             summaries[lang] = [
-                summary_text(answer_lines(combo, lines_said), result, False, MARKS).split("\n")
+                summary_text(answer_lines(combo, lines_said), result, False, MARKS, words).split("\n")
                 for combo, result in zip(decisions, presented[lang], strict=True)
             ]
-            summaries[lang].append(summary_text([], None, True, MARKS).split("\n"))
+            summaries[lang].append(summary_text([], None, True, MARKS, words).split("\n"))
     reasons, what_ifs, lines = Interned(), Interned(), Interned()
     rows = []
     for i, combo in enumerate(decisions):
         said = [presented[lang][i] for lang in languages]
         for lang, result in zip(languages, said, strict=True):
-            words = texts[lang]
-            words.setdefault("categories", {})[result["category"]] = {
-                "heading": result["heading"],
-                "summary": result["category_summary"],
-                "note": result["category_note"],
-            }
-            procedures = words.setdefault("procedures", {})
-            for procedure in result["procedures"]:
-                procedures[procedure["id"]] = {"name": procedure["name"], "summary": procedure["summary"]}
+            keep_words(texts[lang], result)
         first = said[0]
         rows.append(
             [
@@ -352,6 +364,18 @@ def build_data() -> DeskData:
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return DeskData(body, hashlib.sha256(body).hexdigest()[:16], texts)
+
+
+def keep_words(texts: dict[str, Any], result: Mapping[str, Any]) -> None:
+    """Keep a presented result's category and procedure texts among a language's texts, by id."""
+    texts.setdefault("categories", {})[result["category"]] = {
+        "heading": result["heading"],
+        "summary": result["category_summary"],
+        "note": result["category_note"],
+    }
+    procedures = texts.setdefault("procedures", {})
+    for procedure in result["procedures"]:
+        procedures[procedure["id"]] = {"name": procedure["name"], "summary": procedure["summary"]}
 
 
 def call_states() -> dict[str, str]:
