@@ -524,12 +524,7 @@ def render_desk(state: Mapping[str, str], form: FlaskForm, both: bool, problems:
     data = desk_data()
     lang = str(get_locale())
     other = other_language(lang)
-    combo = None
-    if all(state.get(q) for q in QUESTION_IDS):
-        combo = Answers(*(state[q] for q in QUESTION_IDS))
-    code = None if combo is None else codes.encode(current_guide().engine.questions, combo)
-    call_state = {line: state[line] for line in (URGENT, ABOUT) if line in state}
-    carried = codes.encode_state(CALL_STEPS, call_state) if call_state else None
+    combo, code, carried = in_address(state)
     both_flag = 1 if both else None
     code_form = CodeForm(
         data={"code": request.args.get("code", "")} if any(p.field == "code" for p in problems) else {}
@@ -600,19 +595,18 @@ def unreadable_state() -> str:
 
 def redirect_to(state: Mapping[str, str], both: bool) -> ResponseReturnValue:
     """Show these answers at an address of their own (after a successful post)."""
+    _combo, code, carried = in_address(state)
+    return redirect(url_for("desk.desk", code=code, answers=carried, both=1 if both else None, lang=explicit_choice()))
+
+
+def in_address(state: Mapping[str, str]) -> tuple[Answers | None, str | None, str | None]:
+    """The four answers, if all are given, with their answer code; and the state code of lines 1 and 2."""
+    combo = code = None
+    if all(state.get(q) for q in QUESTION_IDS):
+        combo = Answers(*(state[q] for q in QUESTION_IDS))
+        code = codes.encode(current_guide().engine.questions, combo)
     call_state = {line: state[line] for line in (URGENT, ABOUT) if line in state}
-    code = None
-    if all(q in state for q in QUESTION_IDS):
-        code = codes.encode(current_guide().engine.questions, Answers(*(state[q] for q in QUESTION_IDS)))
-    return redirect(
-        url_for(
-            "desk.desk",
-            code=code,
-            answers=codes.encode_state(CALL_STEPS, call_state) if call_state else None,
-            both=1 if both else None,
-            lang=explicit_choice(),
-        )
-    )
+    return combo, code, codes.encode_state(CALL_STEPS, call_state) if call_state else None
 
 
 @bp.route("/desk", methods=["GET", "POST"])

@@ -118,15 +118,26 @@
       const urgent = given.urgent === "yes";
       const row = urgent ? null : rowFor(given);
       if (!worded || worded.lang !== lang || worded.about !== given.about) { applyWords(given.about); }
-      lines.slice(1).forEach((line) => { line.hidden = urgent; });
+      lines.slice(1).forEach((line) => { line.hidden = urgent; }); // "yes" to line 1 ends the script
       $("[data-desk-emergency]").hidden = !urgent;
       $("[data-desk-answer]").hidden = urgent;
       result.toggleAttribute("data-urgent", urgent);
+      form.querySelector("[data-desk-urgent-missing]").hidden = !row || Boolean(given.urgent);
+      showResult(row);
+      summary.value = summaryText(lang, given, row);
+      altSummary.value = summaryText(otherLang(), given, row);
+      const carried = $("[data-desk-call-state]");
+      carried.value = data.call_states[`${given.urgent || ""}|${given.about || ""}`];
+      carried.disabled = !given.urgent && !given.about;
+      markCurrent();
+    }
+
+    // The row's presentation, looked up in both languages: the page's, and the other for "Both languages".
+    function showResult(row) {
       $("[data-desk-verdict]").className = `desk-verdict result-${row ? row.category : "none"}`;
       $("[data-desk-empty]").hidden = Boolean(row);
       $("[data-desk-outcome]").hidden = !row;
       $("[data-desk-code-line]").hidden = !row;
-      form.querySelector("[data-desk-urgent-missing]").hidden = !row || Boolean(given.urgent);
       ["category", "rule", "code"].forEach((field) => {
         if (row) { result.dataset[field] = row[field]; } else { delete result.dataset[field]; }
       });
@@ -135,32 +146,24 @@
       fill("[data-desk-category-summary]", category && ((said) => category(said).summary));
       fill("[data-desk-note]", category && ((said) => category(said).note));
       fill("[data-desk-what-if]", row && row.what_if != null && ((said) => said.what_if[row.what_if]));
-      if (row) {
-        $("[data-desk-reasons]").replaceChildren(...row.reasons.map((number) => {
-          const item = element("li");
-          item.append(...pair((said) => said.reasons[number]));
-          return item;
-        }));
-        $("[data-desk-procedures]").replaceChildren(...row.procedures.map((id) => {
-          const item = element("li", null, { "data-procedure": id });
-          const name = element("strong");
-          name.append(...pair((said) => said.procedures[id].name));
-          const about = element("span", null, { class: "desk-procedure-summary" });
-          about.append(...pair((said) => said.procedures[id].summary));
-          item.append(name, " ", about);
-          return item;
-        }));
-        $("[data-desk-procedures]").hidden = !row.procedures.length;
-        $("[data-desk-no-procedure]").hidden = Boolean(row.procedures.length);
-        $("[data-desk-code]").textContent = row.code;
-      }
-      summary.value = summaryText(lang, given, row);
-      altSummary.value = summaryText(otherLang(), given, row);
-      const state = data.call_states[`${given.urgent || ""}|${given.about || ""}`];
-      const carried = $("[data-desk-call-state]");
-      carried.value = state;
-      carried.disabled = !given.urgent && !given.about;
-      markCurrent();
+      if (!row) { return; }
+      $("[data-desk-reasons]").replaceChildren(...row.reasons.map((number) => {
+        const item = element("li");
+        item.append(...pair((said) => said.reasons[number]));
+        return item;
+      }));
+      $("[data-desk-procedures]").replaceChildren(...row.procedures.map((id) => {
+        const item = element("li", null, { "data-procedure": id });
+        const name = element("strong");
+        name.append(...pair((said) => said.procedures[id].name));
+        const about = element("span", null, { class: "desk-procedure-summary" });
+        about.append(...pair((said) => said.procedures[id].summary));
+        item.append(name, " ", about);
+        return item;
+      }));
+      $("[data-desk-procedures]").hidden = !row.procedures.length;
+      $("[data-desk-no-procedure]").hidden = Boolean(row.procedures.length);
+      $("[data-desk-code]").textContent = row.code;
     }
 
     function say(message) { status.textContent = message; }
@@ -221,13 +224,15 @@
       keepInAddress();
     }
 
-    // The address keeps the language and the view, so that a reload shows the same console; an answer
-    // code stays in it only while it is still the code of the answers on screen.
+    // The address keeps what is on screen, so that a reload shows the same console: the language, the
+    // view, the answers' code (from the data) and the state code of lines 1 and 2 (from the data too).
     function keepInAddress() {
       const url = new URL(window.location.href);
       url.searchParams.set("lang", lang);
       if (both) { url.searchParams.set("both", "1"); } else { url.searchParams.delete("both"); }
-      if (url.searchParams.has("code") && result.dataset.code !== url.searchParams.get("code")) {
+      if (result.dataset.code) {
+        url.searchParams.set("code", result.dataset.code);
+      } else {
         url.searchParams.delete("code");
       }
       const carried = $("[data-desk-call-state]");
@@ -300,8 +305,8 @@
       desk.querySelectorAll(".form-group-error").forEach((node) => node.classList.remove("form-group-error"));
       codeInput.setAttribute("aria-describedby", "code-hint");
       lines.forEach((line) => line.setAttribute("aria-describedby", line.getAttribute("aria-describedby").replace(/ \S+-error$/, "")));
+      worded = null; // the title loses its "Error:"
       render();
-      applyWords(undefined);
       keepInAddress();
       say(t("ui.cleared"));
       focusLine(lines[0]);

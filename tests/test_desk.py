@@ -237,7 +237,7 @@ def test_no_to_the_emergency_line_shows_no_advice(desk_client):
             {"urgent": "no", "about": "other"},
             [
                 "Idioma de la llamada: español",
-                "Señales de emergencia: ninguno",
+                "Señales de emergencia: ninguna",
                 "La llamada es sobre: otra persona (un hijo, una hija, un familiar)",
             ],
         ),

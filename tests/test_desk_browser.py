@@ -188,7 +188,7 @@ def test_a_returning_patient_reads_out_a_code_then_an_answer_changes(new_page, e
         rec["code"],
         [p["id"] for p in rec["procedures"]],
     )
-    assert "code=" not in page.url, "the address no longer claims the old code"
+    assert f"code={rec['code']}" in page.url, "the address follows the answers"
     assert focused(page) == "urgent=yes", "then on to the line not asked yet"
 
 
@@ -458,6 +458,7 @@ def test_a_wrong_code_is_explained_and_the_message_follows_the_language(new_page
     assert page.inner_text(".error-summary a") == spanish
     page.keyboard.press("n")
     assert not summary.is_visible()
+    assert not page.title().startswith(("Error:", "Error :")), "the title no longer says there is a problem"
 
 
 # ------------------------------------------------------------------ without JavaScript ----
