@@ -51,16 +51,17 @@ def http_error(error: HTTPException):
 
 
 def csrf_error(error: CSRFError):
-    """Explain a failed security check kindly, and truthfully: say the answers are kept only where they are."""
-    if request.blueprint == "desk":
-        return render_template("csrf.html", retry=request.script_root + request.path, desk=True, kept=False), 400
+    """Explain a failed security check kindly, and truthfully: say the answers are kept only where they are.
+
+    (The desk answers its own: it shows the posted form again, answers and all.)
+    """
     from guide.views import answers  # the questionnaire's own reading of its answers
 
     if request.endpoint == "patient.start_again":
         retry = url_for("patient.result")
     else:
         retry = request.script_root + request.full_path.rstrip("?")
-    return render_template("csrf.html", retry=retry, desk=False, kept=bool(answers())), 400
+    return render_template("csrf.html", retry=retry, kept=bool(answers())), 400
 
 
 def init_app(app: Flask) -> None:
