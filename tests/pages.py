@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from guide import codes
-from guide.forms import URGENT, URGENT_CHOICES
 from guide.engine import Answers
+from guide.forms import URGENT, URGENT_CHOICES
 from guide.table import QUESTION_IDS
 
 from .conftest import GUIDE

@@ -25,33 +25,40 @@ PHONE_800 = {"width": 360, "height": 800}
 FOCUS = "rgb(255, 191, 71)"  # --focus in guide.css
 
 #: For every element a keyboard reaches: its size while focused, and whether focusing it changes its
-#: look (or, for a radio, the look of the circle its label draws) to show the focus colour.
+#: look (for a radio, its label's or the circle the label draws) to show the focus colour.
 MEASURE_TARGETS = """focus => {
+  const props = ['background-color', 'color', 'outline-style', 'outline-color', 'box-shadow'];
+  const snap = style => Object.fromEntries(props.map(p => [p, style.getPropertyValue(p)]));
   const looks = el => {
-    const props = ['background-color', 'color', 'outline-style', 'outline-color', 'outline-width', 'box-shadow', 'border-top-width'];
-    const snap = style => props.map(p => style.getPropertyValue(p)).join('|');
-    let text = snap(getComputedStyle(el));
-    if (el.type === 'radio' && el.labels.length) { text += ' # ' + snap(getComputedStyle(el.labels[0], '::before')); }
-    return text;
+    const parts = [snap(getComputedStyle(el))];
+    if (el.type === 'radio' && el.labels.length) {
+      parts.push(snap(getComputedStyle(el.labels[0])), snap(getComputedStyle(el.labels[0], '::before')));
+    }
+    return parts;
   };
-  const visibleLook = text => text.split(' # ').some(part => {
-    const [bg, , outlineStyle, outlineColor, , shadow] = part.split('|');
-    return bg === focus || (outlineStyle !== 'none' && outlineColor === focus) || shadow.includes(focus);
-  });
+  // Links and buttons turn the focus colour behind dark text; a text box is outlined in it; a radio's
+  // label, or the circle it draws, turns it or is ringed with it.
+  const shows = (el, parts) => {
+    if (el.type === 'radio') {
+      return parts.slice(1).some(p => p['background-color'] === focus || p['box-shadow'].includes(focus));
+    }
+    if (el.tagName === 'INPUT') { return parts[0]['outline-style'] !== 'none' && parts[0]['outline-color'] === focus; }
+    return parts[0]['background-color'] === focus;
+  };
   const found = [];
   const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
   for (const el of document.querySelectorAll(focusable)) {
     if (!el.getClientRects().length) { continue; }  // not rendered (display: none)
-    const before = looks(el);
+    const before = JSON.stringify(looks(el));
     el.focus();
     const box = el.getBoundingClientRect();
     const after = looks(el);
     const focused = document.activeElement === el;
     el.blur();
     found.push({
-      what: (el.id ? '#' + el.id : el.tagName.toLowerCase()) + ' ' + (el.textContent || el.value || '').trim().slice(0, 30),
+      what: (el.id ? '#' + el.id : el.tagName.toLowerCase()) + ' ' + (el.textContent || el.value).trim().slice(0, 30),
       width: Math.round(box.width * 10) / 10, height: Math.round(box.height * 10) / 10,
-      focused, shows: before !== after && visibleLook(after),
+      focused, shows: before !== JSON.stringify(after) && shows(el, after),
     });
   }
   return found;
@@ -60,7 +67,8 @@ MEASURE_TARGETS = """focus => {
 #: The space between the header and the first thing in main, and between the last thing and the footer.
 MEASURE_SPACE = """() => {
   const main = document.querySelector('main');
-  const shown = [...main.querySelectorAll('*')].filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+  const shown = [...main.querySelectorAll('*')]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
   const boxes = shown.map(el => el.getBoundingClientRect()).filter(box => box.height > 0);
   const header = document.querySelector('.site-header').getBoundingClientRect().bottom;
   const footer = document.querySelector('.site-footer').getBoundingClientRect().top;
@@ -83,6 +91,7 @@ def test_every_target_is_44_px_and_shows_its_focus_and_main_has_room(new_page, v
     small, unseen, cramped = {}, {}, {}
     for state in SCREEN_STATES:
         open_in_browser(page, state)
+        page.mouse.move(0, 0)  # nothing hovered: hover styles are not focus
         targets = page.evaluate(MEASURE_TARGETS, FOCUS)
         assert targets, state.name
         assert all(target["focused"] for target in targets), state.name
@@ -122,6 +131,7 @@ def test_a_radio_is_chosen_by_tapping_its_circle(new_page):
     row = page.locator(".radio:has(#urgent-no)")
     circle = row.locator("label").evaluate("label => parseFloat(getComputedStyle(label, '::before').width)")
     assert circle == 40
+    row.scroll_into_view_if_needed()
     box = row.bounding_box()
     page.mouse.click(box["x"] + circle / 2, box["y"] + circle / 2)
     assert page.locator("#urgent-no").is_checked()
@@ -174,4 +184,3 @@ def test_no_patient_page_weighs_more_than_the_budget(client, language):
         if weight.total > BUDGET:
             heavy[state.name] = weight.total
     assert not heavy, f"pages over {BUDGET} bytes of HTML + CSS + JS: {heavy}"
-
