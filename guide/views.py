@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale, lazy_gettext, to_user_timezone
+from flask_babel import format_date, lazy_gettext, to_user_timezone
 from flask_wtf.csrf import CSRFError
 
 from guide import codes, embed, present
@@ -361,7 +361,7 @@ def shows_answers_in_address() -> bool:
 
 def search_links() -> dict:
     """How search engines should take a patient page: not at all if its address carries answers, else its
-    canonical address and its alternates by language (absolute, the embed pointing at the full site)."""
+    own address as canonical and its alternates by language (absolute; the embed points at the full site)."""
     if request.blueprint != bp.name:
         return {}
     if shows_answers_in_address():
@@ -369,8 +369,9 @@ def search_links() -> dict:
     root = request.host_url.rstrip("/") + request.script_root.removesuffix(embed.PREFIX if embed.embedded() else "")
     address = root + request.path
     languages = current_app.config["LANGUAGES"]
+    lang = explicit_choice()  # an address without `lang` serves the visitor's language: it is its own x-default
     return {
-        "canonical": f"{address}?{urlencode({'lang': str(get_locale())})}",
+        "canonical": f"{address}?{urlencode({'lang': lang})}" if lang else address,
         "alternates": [(code, f"{address}?{urlencode({'lang': code})}") for code in languages]
         + [("x-default", address)],
     }

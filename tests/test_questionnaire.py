@@ -398,6 +398,12 @@ def test_a_page_names_its_canonical_address_and_every_language_absolutely(client
     }
 
 
+def test_an_address_without_a_language_is_its_own_canonical_the_x_default(client):
+    page = text(client.get("/code", headers={"Accept-Language": "es"}))
+    assert re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1) == "http://localhost/code"
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/code">' in page
+
+
 def test_an_embed_page_points_search_engines_at_the_full_site(client):
     page = text(client.get("/embed/code?lang=en"))
     assert re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1) == "http://localhost/code?lang=en"
