@@ -79,13 +79,20 @@ def main() -> None:
         print(run.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"Lighthouse failed (exit {run.returncode})")
     runs = len(rows[0]["every"]["seo"])
-    print(f"Lighthouse {lighthouse_version()}, mobile, simulated throttling, gunicorn on 127.0.0.1: median of {runs} runs")
-    print(f"{'page':30} {'lang':4} " + " ".join(f"{name:>4}" for name in COLUMNS.values()) + "  audits below 1 in any run")
+    print(
+        f"Lighthouse {lighthouse_version()}, mobile, simulated throttling, gunicorn on 127.0.0.1: median of {runs} runs"
+    )
+    print(
+        f"{'page':30} {'lang':4} " + " ".join(f"{name:>4}" for name in COLUMNS.values()) + "  audits below 1 in any run"
+    )
     for row in rows:
         scores = " ".join(f"{row['scores'][key]:>4}" for key in COLUMNS)
         print(f"{row['name']:30} {row['lang']:4} {scores}  {' '.join(row['failed']) or '-'}")
     low = {f"{row['name']} {row['lang']} {key}": row["every"][key] for row in rows for key in COLUMNS}
-    print("runs below 100: " + ("; ".join(f"{name} {scores}" for name, scores in low.items() if min(scores) < 100) or "none"))
+    print(
+        "runs below 100: "
+        + ("; ".join(f"{name} {scores}" for name, scores in low.items() if min(scores) < 100) or "none")
+    )
 
 
 def lighthouse_version() -> str:
