@@ -10,6 +10,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from flask_babel import gettext
 
 from guide import codes, create_app, present
 from guide.table import QUESTION_IDS, UNSURE
@@ -421,3 +422,14 @@ def test_no_link_says_only_start_or_here(client, lang):
         for link in re.findall(r"<a [^>]*href[^>]*>(.*?)</a>", page, re.S):
             words = re.sub(r"<[^>]+>", " ", link).split()
             assert " ".join(words).lower() not in GENERIC, (state.name, link)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_says_the_disclaimer_and_the_emergency_line_once(app, client, lang):
+    with app.test_request_context(f"/?lang={lang}"):
+        note = present.clinic()["emergency_note"]
+        disclaimer = gettext("This guide informs; it is not a diagnosis or medical advice.")
+    for state in SCREEN_STATES:
+        page = unescape(text(open_in_client(client, state, {"Accept-Language": lang})))
+        assert page.count(note) == 1, (state.name, page.count(note))
+        assert page.count(disclaimer.rstrip(".")) == 1, state.name
