@@ -70,8 +70,7 @@ bench: install $(LIGHTHOUSE)
 	$(BIN)/python -m tests.bench_pages
 	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(BIN)/python -m tests.bench_lighthouse
 	$(BIN)/python -m tests.bench_diff
-	$(BIN)/python -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_desk_browser.py \
-		-k "keys_only_from_an_empty_form or each_key_press_updates" 2>&1 | grep -E '^\[desk\]|passed|failed|rror'
+	$(BIN)/python -m tests.bench_desk
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi

@@ -17,6 +17,8 @@ NOTES = {
     "what_if": 'Completes the sentence "Had %(condition)s, it would most likely have been %(category)s."',
     "desk_label": "A question the front desk reads, about the caller (third person).",
     "desk_script": "A line the front desk reads aloud to the caller.",
+    "desk_label_other": "The same question when the call is about someone else (a child, a relative).",
+    "desk_script_other": "A line the front desk reads aloud to someone calling about another person (a child).",
     "short": "A short name for the question, in the list of answers.",
     "error": "An error message shown when the question was not answered.",
     "call_to_action": "The clinic's own tagline, shown next to its phone number.",

@@ -85,6 +85,8 @@ class Urgent(_Model):
     error: Text
     heading: Text
     advice: Text
+    desk_label: Text
+    desk_script: Text
 
 
 class Category(_Model):
@@ -117,6 +119,8 @@ class Question(_Model):
     error: Text
     desk_label: Text
     desk_script: Text
+    desk_label_other: Text
+    desk_script_other: Text
     default: Code | None = None
     choices: list[Choice] = Field(min_length=2)
 

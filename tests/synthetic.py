@@ -29,6 +29,8 @@ def _question(qid: str, codes: list[str], **extra: Any) -> dict[str, Any]:
         "error": f"answer {qid}",
         "desk_label": f"desk {qid}?",
         "desk_script": f"say {qid}",
+        "desk_label_other": f"desk {qid} of someone else?",
+        "desk_script_other": f"say {qid} of someone else",
         **extra,
         "choices": [
             {"id": code, "label": code, **({"what_if": WHAT_IF[code]} if code in WHAT_IF else {})} for code in codes
@@ -58,6 +60,8 @@ BASE: dict[str, Any] = {
         "error": "Answer it",
         "heading": "Get help",
         "advice": "Call 911.",
+        "desk_label": "Urgent, at the desk?",
+        "desk_script": "Is it urgent?",
     },
     "categories": [
         {"id": "cosmetic", "label": "Cosmetic", "summary": "Looks.", "offer": ["cosmetic"]},

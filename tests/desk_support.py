@@ -1,0 +1,110 @@
+"""Driving the front desk in Chromium: shared by the desk's browser tests and its benchmark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guide.engine import Engine
+from guide.table import QUESTION_IDS
+
+#: The lines of the script, in order: a line's number is its position plus one.
+LINES = ("urgent", "about", *QUESTION_IDS)
+#: Each line's answer codes, before the four questions (which come from the table).
+CALL_CHOICES = {"urgent": ("yes", "no"), "about": ("caller", "other")}
+
+RENDERED = """() => {
+  const result = document.getElementById("desk-result");
+  const shown = (selector) => {
+    const node = result.querySelector(selector);
+    return node.hidden || node.closest("[hidden]") ? null : node.textContent;
+  };
+  const main = (node) => node.querySelector("[data-main]").textContent;
+  const alt = (node) => node.querySelector("[data-alt]").textContent;
+  const items = [...result.querySelectorAll("[data-desk-procedures] li")];
+  const heading = result.querySelector("[data-desk-heading]");
+  return {
+    category: result.dataset.category || null,
+    rule: result.dataset.rule || null,
+    code: result.dataset.code || null,
+    urgent: result.hasAttribute("data-urgent"),
+    emergency: !result.querySelector("[data-desk-emergency]").hidden,
+    heading: heading.hidden || heading.closest("[hidden]") ? null : main(heading),
+    heading_alt: heading.hidden ? null : alt(heading),
+    shown_code: shown("[data-desk-code-line]") && result.querySelector("[data-desk-code]").textContent,
+    category_summary: shown("[data-desk-category-summary]") && main(result.querySelector(".desk-category-summary")),
+    note: shown("[data-desk-note]") && main(result.querySelector("[data-desk-note]")),
+    procedures: items.map((li) => li.dataset.procedure),
+    names: items.map((li) => main(li.querySelector("strong"))),
+    names_alt: items.map((li) => alt(li.querySelector("strong"))),
+    summaries: items.map((li) => main(li.querySelector(".desk-procedure-summary"))),
+    reasons: [...result.querySelectorAll("[data-desk-reasons] li")].map(main),
+    reasons_alt: [...result.querySelectorAll("[data-desk-reasons] li")].map(alt),
+    what_if: shown("[data-desk-what-if]") && main(result.querySelector("[data-desk-what-if]")),
+    none: shown("[data-desk-no-procedure]"),
+    summary: document.getElementById("desk-summary").value,
+  };
+}"""
+
+
+def open_desk(page: Any, path: str) -> Any:
+    """Go to a desk address and wait until desk.js has loaded its data and taken over."""
+    page.goto(path)
+    page.wait_for_selector(".desk-js", state="attached")
+    return page
+
+
+def key_of(engine: Engine, line: str, code: str) -> str:
+    """The digit that answers `code` on a line: 1 to 9, then 0."""
+    choices = CALL_CHOICES.get(line) or engine.table.question(line).codes
+    return str((choices.index(code) + 1) % 10)
+
+
+def line_key(line: str) -> str:
+    """The digit that picks a line."""
+    return str(LINES.index(line) + 1)
+
+
+def rendered(page: Any) -> dict:
+    """The live result as the page shows it."""
+    return page.evaluate(RENDERED)
+
+
+def checked(page: Any) -> dict[str, str]:
+    """The answers the page has checked, by line."""
+    return page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#desk-form input:checked')]"
+        ".map((radio) => [radio.name, radio.value]))"
+    )
+
+
+def data(page: Any) -> dict:
+    """The data file the page loaded."""
+    return page.evaluate("() => fetch(document.querySelector('[data-desk]').dataset.src).then((r) => r.json())")
+
+
+def focused(page: Any) -> str:
+    """What has the focus: a radio as `line=code`, else its id or data attribute."""
+    return page.evaluate(
+        """() => {
+          const node = document.activeElement;
+          if (node.type === "radio") { return `${node.name}=${node.value}`; }
+          if (node.dataset.deskCopy !== undefined) { return "copy"; }
+          if (node.dataset.deskNew !== undefined) { return "new"; }
+          if (node.dataset.deskHeading !== undefined) { return "result"; }
+          if (node.dataset.deskEmergencyTitle !== undefined) { return "emergency"; }
+          return node.id || node.tagName;
+        }"""
+    )
+
+
+def status(page: Any) -> str:
+    """What the live region last said."""
+    return page.inner_text("[data-desk-status]")
+
+
+def lowest_line(page: Any) -> float:
+    """The bottom edge, in the page, of the lowest line of the script on show."""
+    return page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('fieldset[data-line]:not([hidden])')]"
+        ".map((line) => line.getBoundingClientRect().bottom + window.scrollY))"
+    )
