@@ -10,12 +10,21 @@ PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 POT := translations/messages.pot
 
+# Lighthouse for `make bench` only: installed into a cache folder outside the repository, not a project dependency.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_DIR ?= $(HOME)/.cache/guide-bench/lighthouse-$(LIGHTHOUSE_VERSION)
+LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
+
 .PHONY: install run test check lint translations language bench fuzz clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	touch $@
+
+$(LIGHTHOUSE):
+	npm install --prefix $(LIGHTHOUSE_DIR) --silent --no-audit --no-fund --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -57,12 +66,14 @@ translations: $(INSTALLED)
 language: translations
 	$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale $(CODE) --no-wrap
 
-## Measure: what each page weighs, the desk's keystrokes and live update, the table check next to `flask --version`,
-## how long `guide diff` takes on the real table, and throughput under gunicorn beside a hello-world (needs wrk)
-bench: install
+## Measure: throughput under gunicorn beside a hello-world (needs wrk), what each page weighs, Lighthouse's scores
+## for the patient pages, the desk's keystrokes and live update, the table check next to `flask --version`,
+## how long `guide diff` takes on the real table
+bench: install $(LIGHTHOUSE)
 	$(BIN)/python -m tests.bench_serving
 	$(BIN)/python -m tests.bench_engine
 	$(BIN)/python -m tests.bench_pages
+	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(BIN)/python -m tests.bench_lighthouse
 	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m tests.bench_desk
 	@if command -v hyperfine >/dev/null; then \

@@ -44,6 +44,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         GUIDE_EMBED_ORIGINS=os.environ.get("GUIDE_EMBED_ORIGINS", ""),
         LANGUAGES=LANGUAGES,
         BABEL_DEFAULT_LOCALE="en",
+        # Where the clinic is: the date on a printed result is the clinic's date (FLASK_BABEL_DEFAULT_TIMEZONE).
+        BABEL_DEFAULT_TIMEZONE="America/Tijuana",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=1),

@@ -88,7 +88,7 @@ def ui_texts() -> dict[str, str]:
         "key_new": gettext("new caller"),
         "key_copy": gettext("copy summary"),
         "code_label": gettext("Caller's answer code"),
-        "code_hint": gettext("5 characters, for example 5GW9A. Spaces and dashes do not matter."),
+        "code_hint": gettext("5 characters, for example 5QW7K. Spaces and dashes do not matter."),
         "code_open": gettext("Open"),
         "problem": gettext("There is a problem"),
         "error_prefix": gettext("Error:"),
@@ -110,7 +110,7 @@ def ui_texts() -> dict[str, str]:
             "If line 1 was answered by mistake, change it."
         ),
         "disclaimer": gettext("This guide informs; it is not a diagnosis or medical advice."),
-        "emergency": gettext("In an emergency call %(number)s.", number=facts.emergency),
+        "emergency": gettext("In an emergency, call %(number)s.", number=facts.emergency),
         "emergency_note": present.translate(facts.emergency_note),
         "footer_staff": gettext(
             "What you enter stays on this screen until you clear it, and the summary is only what you copy."

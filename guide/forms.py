@@ -70,6 +70,6 @@ class CodeForm(FlaskForm):
 
     code = StringField(
         lazy_gettext("Answer code"),
-        description=lazy_gettext("5 characters, for example 5GW9A. Spaces and dashes do not matter."),
+        description=lazy_gettext("5 characters, for example 5QW7K. Spaces and dashes do not matter."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )

@@ -175,6 +175,7 @@ def clinic() -> dict[str, str]:
     return {
         "name": facts.name,
         "surgeon": facts.surgeon,
+        "city": facts.city,
         "about": translate(facts.about),
         "phone": facts.phone,
         "tel": facts.tel,
@@ -192,7 +193,7 @@ def code_error(error: BadCode) -> str:
         return gettext("An answer code has 5 characters; this one has %(count)s", count=error.detail)
     if error.reason is CodeError.CHARACTERS:
         return gettext(
-            "An answer code never contains %(characters)s. Check the code: it has no O, I, L, S or U.",
+            "An answer code never contains %(characters)s. Check the code: it has no 0 or 1, and no O, I, L, S or U.",
             characters=error.detail,
         )
     return gettext("This code has a mistake in it. Check each character again")

@@ -8,18 +8,19 @@ carries. Both give the same pages and the same result.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext
+from flask_babel import format_date, lazy_gettext, to_user_timezone
 from flask_wtf.csrf import CSRFError
 
-from guide import codes, pages, present
+from guide import codes, embed, pages, present
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
 from guide.locale import explicit_choice
 from guide.rules import current_guide
-from guide.table import QUESTION_IDS
+from guide.table import QUESTION_IDS, UNSURE
 
 bp = Blueprint("patient", __name__)
 
@@ -207,9 +208,11 @@ def start():
     notice = request.args.get("notice")
     if notice in NOTICES:
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
-    started = bool(answers())
-    key = (started, link_state())
-    return pages.cached("start.html", key) or pages.render("start.html", key, started=started)
+    resume = step_url(first_unanswered() or CHECK) if answers() else None
+    key = (resume, link_state())
+    return pages.cached("start.html", key, forms=True) or pages.render(
+        "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm()
+    )
 
 
 @bp.route("/before-you-start", methods=["GET", "POST"])
@@ -245,7 +248,13 @@ def question(question_id: str):
     q = current_guide().table.question(question_id)
     number = QUESTION_IDS.index(question_id) + 1
     return ask(
-        question_id, form_class(q), "question.html", q=present.question_page(q), number=number, total=len(QUESTION_IDS)
+        question_id,
+        form_class(q),
+        "question.html",
+        q=present.question_page(q),
+        number=number,
+        total=len(QUESTION_IDS),
+        unsure=UNSURE,
     )
 
 
@@ -277,7 +286,7 @@ def result():
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
-    key = (combo, link_state())
+    key = (combo, link_state(), to_user_timezone(datetime.now(UTC)).date())  # a printed result shows the date
     return pages.cached("result.html", key, forms=True) or pages.render(
         "result.html",
         key,
@@ -285,7 +294,14 @@ def show_result(combo: Answers):
         rows=answer_rows(dict(zip(QUESTION_IDS, combo, strict=True))),
         code=codes.encode(engine.questions, combo),
         form=ConfirmForm(),
+        today=today(),
     )
+
+
+def today() -> dict[str, str]:
+    """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: ISO and in words."""
+    now = to_user_timezone(datetime.now(UTC))
+    return {"iso": now.date().isoformat(), "text": format_date(now, format="long", rebase=False)}
 
 
 @bp.get("/r/<code>")
@@ -370,7 +386,30 @@ def sent_from_another_site() -> bool:
     return origin not in (None, "null") and urlsplit(origin).netloc != request.host
 
 
+def shows_answers_in_address() -> bool:
+    """Tell whether the page's address itself says what someone answered (a state code or an answer code)."""
+    return STATE in request.args or "code" in request.args or request.endpoint == "patient.by_code"
+
+
+def search_links() -> dict:
+    """How search engines should take a patient page: not at all if its address carries answers, else its
+    own address as canonical and its alternates by language (absolute; the embed points at the full site)."""
+    if request.blueprint != bp.name:
+        return {}
+    if shows_answers_in_address():
+        return {"private": True}
+    root = request.host_url.rstrip("/") + request.script_root.removesuffix(embed.PREFIX if embed.embedded() else "")
+    address = root + request.path
+    languages = current_app.config["LANGUAGES"]
+    lang = explicit_choice()  # an address without `lang` serves the visitor's language: it is its own x-default
+    return {
+        "canonical": f"{address}?{urlencode({'lang': lang})}" if lang else address,
+        "alternates": [(code, f"{address}?{urlencode({'lang': code})}") for code in languages]
+        + [("x-default", address)],
+    }
+
+
 def init_app(app: Flask) -> None:
-    """Register the questionnaire, and the clinic's facts for every page."""
+    """Register the questionnaire, and the clinic's facts and search engines' links for every page."""
     app.register_blueprint(bp)
-    app.context_processor(lambda: {"clinic": present.clinic()})
+    app.context_processor(lambda: {"clinic": present.clinic(), "search": search_links()})

@@ -1,7 +1,8 @@
 """Every state of the patient pages, in one registry: the accessibility, translation and weight checks
 all visit these, so a new page or state is added here once.
 
-A state is an address and whether its form is sent empty (to show its errors). Answers given
+A state is an address, whether its form is sent empty (to show its errors), and the media it is
+seen in (a printed result is the same address in print). Answers given
 before a page travel in the address as a state code (`?answers=`), which the guide reads with or
 without a cookie, so a test client and a browser reach exactly the same page. The results shown are
 found in the engine's decisions (the first of each category, and the first with no procedure), not
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from guide import codes
+from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES
 from guide.table import QUESTION_IDS
 
@@ -22,6 +24,7 @@ from .conftest import GUIDE
 
 #: The answers a patient walks through, one per step (the screening question first).
 ROUTE = {URGENT: "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
+ROUTE_ANSWERS = {q: ROUTE[q] for q in QUESTION_IDS}
 STEPS = ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in GUIDE.engine.questions))
 
 
@@ -32,6 +35,7 @@ class State:
     name: str
     path: str
     error: bool = False
+    media: str = "screen"
 
 
 def step_path(step: str) -> str:
@@ -59,6 +63,8 @@ def results() -> dict[str, dict[str, str]]:
 def patient_states() -> Iterator[State]:
     """Every state of the patient pages, in the order a patient meets them."""
     yield State("start", "/")
+    yield State("start with some answers", carrying("/", dict(list(ROUTE.items())[:2])))
+    yield State("start with every answer", carrying("/", ROUTE))
     given: dict[str, str] = {}
     for step, code in ROUTE.items():
         yield State(step, carrying(step_path(step), given))
@@ -67,6 +73,8 @@ def patient_states() -> Iterator[State]:
     yield State("check answers", carrying("/check-answers", given))
     for name, combo in results().items():
         yield State(name, carrying("/result", {URGENT: "no", **combo}))
+        yield State(f"{name} printed", carrying("/result", {URGENT: "no", **combo}), media="print")
+    yield State("result by its answer code", f"/r/{codes.encode(GUIDE.engine.questions, Answers(**ROUTE_ANSWERS))}")
     yield State("emergency", carrying("/get-help-now", {URGENT: "yes"}))
     yield State("code", "/code")
     yield State("code with error", "/code?code=OOPS")
@@ -86,7 +94,8 @@ def open_in_client(client, state: State, headers: Mapping[str, str] | None = Non
 
 
 def open_in_browser(page, state: State) -> None:
-    """Bring a Playwright page to a state (its form sent empty by its own button, if asked)."""
+    """Bring a Playwright page to a state (its form sent empty by its own button, if asked), in its media."""
+    page.emulate_media(media=state.media)
     page.goto(state.path)
     if state.error:
         page.click("main button[type=submit]")

@@ -154,3 +154,31 @@ def test_a_spanish_browser_gets_spanish_and_the_switch_keeps_every_answer(new_pa
     page.click(".lang-switch a[hreflang=en]")
     english = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))
     assert spanish == english == ("reconstructive", english[1])
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_with_cookies_refused_a_patient_comes_back_to_the_start_and_continues_to_the_result(new_page, engine, js, lang):
+    page = new_page(js=js, lang=lang)
+    headings = []
+
+    def step(action):
+        """Forget every cookie, as a browser that refuses them would have, then act and note the heading."""
+        page.context.clear_cookies()
+        action()
+        headings.append(page.inner_text("h1"))
+
+    page.goto("/")
+    step(lambda: page.click("a.button-start"))
+    for field, code in ROUTE[:3]:
+        step(lambda field=field, code=code: choose_by_mouse(page, field, code))
+    step(lambda: page.click("a.brand"))
+    step(lambda: page.click(".resume a.button"))
+    assert "/question/gender" in page.url
+    for field, code in ROUTE[3:]:
+        step(lambda field=field, code=code: choose_by_mouse(page, field, code))
+    step(lambda: page.click("a.button[href*='/result']"))
+    combo = tuple(code for field, code in ROUTE if field != "urgent")
+    assert page.get_attribute("[data-category]", "data-category") == engine.decide(combo).category.id
+    assert page.get_attribute("html", "lang") == lang
+    assert len(set(headings)) == len(headings) - 1, headings  # only the start page comes twice: no loop

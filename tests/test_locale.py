@@ -42,8 +42,9 @@ def test_an_explicit_choice_is_remembered(client):
 
 def test_every_page_links_its_other_languages(client):
     page = text(client.get("/?lang=es"))
-    assert '<link rel="alternate" hreflang="en" href="/?lang=en">' in page
-    assert '<link rel="alternate" hreflang="es" href="/?lang=es">' in page
+    assert '<link rel="alternate" hreflang="en" href="http://localhost/?lang=en">' in page
+    assert '<link rel="alternate" hreflang="es" href="http://localhost/?lang=es">' in page
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/">' in page
     assert ">English</a>" in page and ">Español</a>" in page
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import string
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from flask_babel import gettext
 
-from guide import create_app
+from guide import codes, create_app, present
+from guide.table import QUESTION_IDS, UNSURE
 
-from .conftest import CLINIC
+from .conftest import CLINIC, GUIDE
+from .pages import PATIENT_STATES, carrying, open_in_client, step_path
 
 ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
 
@@ -218,7 +224,8 @@ def test_pages_have_no_inline_script_or_style_and_no_third_party_urls(client):
     for page in pages:
         assert not re.search(r"<script(?![^>]*\bsrc=)", page)
         assert not re.search(r"\sstyle=|<style", page)
-        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+        absolute = re.findall(r"""(?:src|href)=["']?((?:https?:)?//[^"'\s>]*)""", page)
+        assert all(address.startswith("http://localhost/") for address in absolute), absolute
 
 
 @pytest.mark.parametrize(
@@ -260,3 +267,169 @@ def test_answer_codes_are_masked_in_the_request_log(app, caplog):
     assert any(isinstance(f, RedactAnswerCodes) for f in logger.filters)
     assert "5GW9A" not in caplog.text
     assert "/r/*****" in caplog.text
+
+
+# ------------------------------------------------------- the start page, codes, search engines ---
+
+
+@pytest.mark.parametrize(
+    ("given", "resume"),
+    [
+        ({"urgent": "no", "goal": "function"}, "/question/cause"),
+        (ROUTE, "/check-answers"),
+        ({"urgent": "yes"}, "/before-you-start"),
+    ],
+    ids=["part way", "every answer", "sent to emergency care"],
+)
+def test_the_start_page_offers_to_continue_where_the_patient_left_off(client, given, resume):
+    walk(client, given)
+    page = text(client.get("/"))
+    found = re.search(r'<div class="resume">.*?<a class="button" href="([^"]+)"', page, re.S)
+    assert found and found.group(1) == resume
+    assert 'action="/start-again"' in page
+    assert "button-start" not in page
+    assert client.get(resume).status_code == 200
+
+
+def test_a_first_visit_is_offered_the_questions_not_a_return(client):
+    page = text(client.get("/"))
+    assert 'class="resume"' not in page
+    assert '<a class="button button-start" href="/before-you-start">' in page
+
+
+def test_without_cookies_continue_carries_the_answers(app):
+    client = app.test_client(use_cookies=False)
+    page = text(client.get(carrying("/", {"urgent": "no", "goal": "function"})))
+    link = unescape(re.search(r'<div class="resume">.*?<a class="button" href="([^"]+)"', page, re.S).group(1))
+    assert link.startswith("/question/cause?")
+    assert 'name="cause"' in text(client.get(link))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_start_page_links_the_code_page_and_guides_those_answering_for_someone_else(app, client, lang):
+    page = text(client.get(f"/?lang={lang}"))
+    assert 'href="/code">' in page
+    assert re.search(r'<h2 id="someone-else">[^<]+</h2>\s*<p>[^<]+</p>', page)
+    urgent = text(client.get(f"/before-you-start?lang={lang}"))
+    hint = unescape(re.search(r'<p class="hint" id="urgent-hint">([^<]+)</p>', urgent).group(1))
+    with app.test_request_context(f"/?lang={lang}"):
+        table_hint = present.translate(GUIDE.table.urgent.hint)
+    assert hint.startswith(table_hint + " ") and len(hint) > len(table_hint) + 20, "no word for someone else"
+
+
+@pytest.mark.parametrize("question", QUESTION_IDS)
+def test_i_am_not_sure_is_set_apart_by_an_or(client, question):
+    codes_of = GUIDE.table.question(question).codes
+    before = dict(list(ROUTE.items())[: list(ROUTE).index(question)])
+    page = text(client.get(carrying(step_path(question), before)))
+    dividers = re.findall(
+        r'<p class="radios-divider">[^<]+</p>\s*<div class="radio">\s*<input[^>]*value="([^"]+)"', page
+    )
+    if UNSURE in codes_of[1:]:
+        assert dividers == [UNSURE]
+    else:
+        assert dividers == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_example_code_in_the_hint_opens_no_result(client, engine, lang):
+    hint = re.search(r'id="code-hint">([^<]*)<', text(client.get(f"/code?lang={lang}"))).group(1)
+    example = re.search(rf"\b[{codes.ALPHABET}]{{5}}\b", hint).group(0)
+    with pytest.raises(codes.BadCode) as refused:
+        codes.decode(engine.questions, example)
+    assert refused.value.reason is codes.CodeError.MISTAKE
+    body_fits = []
+    for check in codes.ALPHABET:
+        with contextlib.suppress(codes.BadCode):
+            body_fits.append(codes.decode(engine.questions, example[:-1] + check))
+    assert len(body_fits) == 1, "only the check character of the example should be wrong"
+    typed = client.get(f"/code?code={example}&lang={lang}")
+    assert typed.status_code == 200 and 'class="error-summary"' in text(typed)
+    assert client.get(f"/r/{example}").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_code_with_a_wrong_character_names_every_character_codes_never_have(client, lang):
+    page = text(client.get(f"/code?code=5QWOK&lang={lang}"))
+    message = re.search(r'<p class="error-message" id="code-error">.*?</span>\s*([^<]+)</p>', page, re.S).group(1)
+    never = set(string.digits + string.ascii_uppercase) - set(codes.ALPHABET)
+    assert never == {"0", "1", "I", "L", "O", "S", "U"}
+    assert never <= set(re.findall(r"\b([0-9A-Z])\b", message)), message
+
+
+def description(response) -> str:
+    found = re.search(r'<meta name="description" content="([^"]*)">', text(response))
+    assert found, text(response)[:300]
+    return unescape(found.group(1)).strip()
+
+
+SCREEN_STATES = [state for state in PATIENT_STATES if state.media == "screen"]
+
+
+@pytest.mark.parametrize("state", SCREEN_STATES, ids=[state.name for state in SCREEN_STATES])
+def test_every_patient_page_describes_itself_in_its_language(client, state):
+    english = description(open_in_client(client, state, {"Accept-Language": "en"}))
+    spanish = description(open_in_client(client, state, {"Accept-Language": "es"}))
+    assert len(english) > 40 and len(spanish) > 40
+    assert english != spanish
+
+
+@pytest.mark.parametrize("state", SCREEN_STATES, ids=[state.name for state in SCREEN_STATES])
+def test_only_pages_whose_address_carries_no_answers_are_offered_to_search_engines(client, state):
+    response = open_in_client(client, state)
+    page = text(response)
+    noindex = '<meta name="robots" content="noindex, nofollow">' in page
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', page)
+    if response.status_code == 404:
+        assert not canonical
+    elif re.search(r"[?&](answers|code)=|^/r/", state.path):
+        assert noindex and not canonical and 'rel="alternate"' not in page
+    else:
+        assert not noindex and canonical
+
+
+def test_a_page_names_its_canonical_address_and_every_language_absolutely(client):
+    site = "https://guide.example.org"
+    page = text(client.get("/before-you-start?lang=es&notice=lost", base_url=site))
+    assert re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1) == f"{site}/before-you-start?lang=es"
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+    assert alternates == {
+        "en": f"{site}/before-you-start?lang=en",
+        "es": f"{site}/before-you-start?lang=es",
+        "x-default": f"{site}/before-you-start",
+    }
+
+
+def test_an_address_without_a_language_is_its_own_canonical_the_x_default(client):
+    page = text(client.get("/code", headers={"Accept-Language": "es"}))
+    assert re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1) == "http://localhost/code"
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/code">' in page
+
+
+def test_an_embed_page_points_search_engines_at_the_full_site(client):
+    page = text(client.get("/embed/code?lang=en"))
+    assert re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1) == "http://localhost/code?lang=en"
+
+
+#: Link texts that say nothing of where they lead (as search engines judge them).
+GENERIC = {"start", "here", "click here", "more", "read more", "go", "empezar", "comenzar", "aquí", "más"}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_link_says_only_start_or_here(client, lang):
+    for state in SCREEN_STATES:
+        page = text(open_in_client(client, state, {"Accept-Language": lang}))
+        for link in re.findall(r"<a [^>]*href[^>]*>(.*?)</a>", page, re.S):
+            words = re.sub(r"<[^>]+>", " ", link).split()
+            assert " ".join(words).lower() not in GENERIC, (state.name, link)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_says_the_disclaimer_and_the_emergency_line_once(app, client, lang):
+    with app.test_request_context(f"/?lang={lang}"):
+        note = present.clinic()["emergency_note"]
+        disclaimer = gettext("This guide informs; it is not a diagnosis or medical advice.")
+    for state in SCREEN_STATES:
+        page = unescape(text(open_in_client(client, state, {"Accept-Language": lang})))
+        assert page.count(note) == 1, (state.name, page.count(note))
+        assert page.count(disclaimer.rstrip(".")) == 1, state.name
