@@ -210,8 +210,9 @@ def start():
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     resume = step_url(first_unanswered() or CHECK) if answers() else None
     key = (resume, link_state())
-    return pages.cached("start.html", key, forms=True) or pages.render(
-        "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm()
+    # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
+    return pages.cached("start.html", key, forms=resume is not None) or pages.render(
+        "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
     )
 
 
