@@ -8,7 +8,8 @@ carries. Both give the same pages and the same result.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -287,7 +288,7 @@ def result():
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
-    key = (combo, link_state(), to_user_timezone(datetime.now(UTC)).date())  # a printed result shows the date
+    key = (combo, link_state(), clinic_day())  # a printed result shows the date
     return pages.cached("result.html", key, forms=True) or pages.render(
         "result.html",
         key,
@@ -297,6 +298,15 @@ def show_result(combo: Answers):
         form=ConfirmForm(),
         today=today(),
     )
+
+
+def clinic_day() -> date:
+    """Today's date where the clinic is, worked out at most once a minute."""
+    minute = int(time.time()) // 60
+    kept = current_app.extensions.get("clinic_day")
+    if kept is None or kept[0] != minute:
+        kept = current_app.extensions["clinic_day"] = (minute, to_user_timezone(datetime.now(UTC)).date())
+    return kept[1]
 
 
 def today() -> dict[str, str]:
