@@ -54,6 +54,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 360, "height": 740}
+#: The browser's locale for a language of the guide, where a region is usual (any other: the language itself).
+BROWSER_LOCALES = {"en": "en-US", "es": "es-MX"}
 DESKTOP = {"width": 1366, "height": 768}
 
 
@@ -99,8 +101,8 @@ def new_page(browser, live_server):
             base_url=live_server,
             java_script_enabled=js,
             viewport=viewport or PHONE,
-            locale={"en": "en-US", "es": "es-MX"}[lang],
-            extra_http_headers={"Accept-Language": {"en": "en-US,en;q=0.9", "es": "es-MX,es;q=0.9"}[lang]},
+            locale=BROWSER_LOCALES.get(lang, lang),
+            extra_http_headers={"Accept-Language": f"{BROWSER_LOCALES.get(lang, lang)},{lang};q=0.9"},
             **options,
         )
         contexts.append(context)

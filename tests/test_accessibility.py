@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from guide import LANGUAGES
+
 from .conftest import DESKTOP, PHONE, axe_violations
 from .pages import PATIENT_STATES, open_in_browser
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_axe_finds_nothing_on_any_page(new_page, lang, viewport):
     page = new_page(js=True, viewport=viewport, lang=lang, bypass_csp=True)

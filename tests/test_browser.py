@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from guide import LANGUAGES
+
 from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -158,7 +160,7 @@ def test_a_spanish_browser_gets_spanish_and_the_switch_keeps_every_answer(new_pa
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_with_cookies_refused_a_patient_comes_back_to_the_start_and_continues_to_the_result(new_page, engine, js, lang):
     page = new_page(js=js, lang=lang)
     headings = []

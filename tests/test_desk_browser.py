@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from guide import codes, create_app, desk, present
+from guide import LANGUAGES, codes, create_app, desk, present
 from guide.engine import combinations
 from guide.rules import open_guide
 from guide.table import QUESTION_IDS
@@ -84,7 +84,7 @@ def texts(page) -> dict:
 # ------------------------------------------------------------------ three calls, keys only ----
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_emergency_call(new_page, server_app, lang):
     page = desk_page(new_page, lang, permissions=CLIPBOARD)
     assert focused(page) == "urgent=yes", "the emergency line is asked first"
@@ -578,7 +578,7 @@ def desk_states(page, lang):
     yield "missing answers"
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_finds_nothing_on_any_desk_state(new_page, lang):
     page = new_page(lang=lang, viewport=DESKTOP, bypass_csp=True)
     found, names = {}, []

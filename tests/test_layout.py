@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_date
 
-from guide import codes
+from guide import LANGUAGES, codes
 from guide.engine import Answers
 from guide.table import QUESTION_IDS
 
@@ -79,7 +79,7 @@ MEASURE_SPACE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module", params=["en", "es"])
+@pytest.fixture(scope="module", params=LANGUAGES)
 def lang(request):
     return request.param
 
@@ -173,7 +173,7 @@ def test_on_screen_the_print_header_is_hidden(new_page):
     assert not page.locator(".print-head").is_visible()
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_patient_page_weighs_more_than_the_budget(client, language):
     assets: dict[str, bytes] = {}
     heavy = {}

@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 from flask_babel import gettext
 
-from guide import codes, create_app, present
+from guide import LANGUAGES, codes, create_app, present
 from guide.table import QUESTION_IDS, UNSURE
 
 from .conftest import CLINIC, GUIDE
@@ -305,7 +305,7 @@ def test_without_cookies_continue_carries_the_answers(app):
     assert 'name="cause"' in text(client.get(link))
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_start_page_links_the_code_page_and_guides_those_answering_for_someone_else(app, client, lang):
     page = text(client.get(f"/?lang={lang}"))
     assert 'href="/code">' in page
@@ -331,7 +331,7 @@ def test_i_am_not_sure_is_set_apart_by_an_or(client, question):
         assert dividers == []
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_example_code_in_the_hint_opens_no_result(client, engine, lang):
     hint = re.search(r'id="code-hint">([^<]*)<', text(client.get(f"/code?lang={lang}"))).group(1)
     example = re.search(rf"\b[{codes.ALPHABET}]{{5}}\b", hint).group(0)
@@ -348,7 +348,7 @@ def test_the_example_code_in_the_hint_opens_no_result(client, engine, lang):
     assert client.get(f"/r/{example}").status_code == 404
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_code_with_a_wrong_character_names_every_character_codes_never_have(client, lang):
     page = text(client.get(f"/code?code=5QWOK&lang={lang}"))
     message = re.search(r'<p class="error-message" id="code-error">.*?</span>\s*([^<]+)</p>', page, re.S).group(1)
@@ -415,7 +415,7 @@ def test_an_embed_page_points_search_engines_at_the_full_site(client):
 GENERIC = {"start", "here", "click here", "more", "read more", "go", "empezar", "comenzar", "aquí", "más"}
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_link_says_only_start_or_here(client, lang):
     for state in SCREEN_STATES:
         page = text(open_in_client(client, state, {"Accept-Language": lang}))
@@ -424,7 +424,7 @@ def test_no_link_says_only_start_or_here(client, lang):
             assert " ".join(words).lower() not in GENERIC, (state.name, link)
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_says_the_disclaimer_and_the_emergency_line_once(app, client, lang):
     with app.test_request_context(f"/?lang={lang}"):
         note = present.clinic()["emergency_note"]
