@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The installers themselves, pinned: the venv's own pip and setuptools are old and carry published advisories.
+BOOTSTRAP := pip==26.3 setuptools==84.2.1
 # One catalog per language besides English, each compiled next to itself.
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
@@ -13,10 +15,11 @@ LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR ?= $(HOME)/.cache/guide-bench/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
 
-.PHONY: install run test check lint translations language bench clean
+.PHONY: install run test check lint translations language bench fuzz clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
 	touch $@
 
@@ -39,7 +42,7 @@ run: $(INSTALLED) $(MO)
 
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
 test: install
-	$(BIN)/ruff check guide tests app.py
+	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
@@ -48,8 +51,8 @@ check: $(INSTALLED)
 	$(BIN)/flask --app app guide check
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check guide tests app.py
-	$(BIN)/ruff format --check guide tests app.py
+	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
+	$(BIN)/ruff format --check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 
 ## Extract every string (code, templates, rules.yaml), update every catalog, compile them
@@ -63,9 +66,11 @@ translations: $(INSTALLED)
 language: translations
 	$(BIN)/pybabel init --input-file $(POT) --output-dir translations --locale $(CODE) --no-wrap
 
-## Measure: what each page weighs, Lighthouse's scores for the patient pages, the desk's keystrokes and live update,
-## the table check next to `flask --version`, how long `guide diff` takes on the real table
+## Measure: throughput under gunicorn beside a hello-world (needs wrk), what each page weighs, Lighthouse's scores
+## for the patient pages, the desk's keystrokes and live update, the table check next to `flask --version`,
+## how long `guide diff` takes on the real table
 bench: install $(LIGHTHOUSE)
+	$(BIN)/python -m tests.bench_serving
 	$(BIN)/python -m tests.bench_engine
 	$(BIN)/python -m tests.bench_pages
 	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(BIN)/python -m tests.bench_lighthouse
@@ -74,6 +79,13 @@ bench: install $(LIGHTHOUSE)
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi
+
+## Hostile input, many times over (>= 10,000 generated requests, raw sockets against gunicorn included):
+## prints how many were answered with a 5xx
+fuzz: install
+	@log=$$(mktemp); GUIDE_FUZZ_EXAMPLES=$${GUIDE_FUZZ_EXAMPLES:-2500} $(BIN)/python -m pytest -p no:cacheprovider \
+		-p no:randomly -q -s tests/test_hostile.py > $$log 2>&1; status=$$?; \
+		grep -E '^\[fuzz\]|passed|failed|Falsifying|^E  ' $$log; rm -f $$log; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules $(MO)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_babel import get_locale, gettext
 
 from guide import present
 from guide.rules import current_guide
+from guide.table import QUESTION_IDS
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: Every address under it belongs to the API (versions included): errors there are JSON.
+ROOT = "/api"
+bp = Blueprint("api", __name__, url_prefix=f"{ROOT}/v1")
+#: At most this many fields that are not questions are named in an error; the rest are counted.
+MAX_UNKNOWN = 5
+
+
+def for_api() -> bool:
+    """Tell whether the request is for the API: routed to its blueprint, or, where no route matched, under its root."""
+    if request.url_rule is not None:
+        return request.blueprint == bp.name
+    return request.path == ROOT or request.path.startswith(ROOT + "/")
 
 
 def json_errors(errors: dict[str, list[str]], status: int = 400):
@@ -34,6 +47,7 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
         }
     answers: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
+    known = answer_codes()
     for question in engine.questions:
         value = body.get(question.id)
         if value is None and question.default is not None:
@@ -44,7 +58,7 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
             errors[question.id] = [
                 gettext('Give the answer as a code in quotes, such as "%(code)s".', code=question.codes[0])
             ]
-        elif value not in question.codes:
+        elif value not in known[question.id]:
             errors[question.id] = [
                 gettext(
                     '"%(value)s" is not an answer to this question. Use one of: %(codes)s.',
@@ -54,28 +68,51 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
             ]
         else:
             answers[question.id] = value
-    for field in body:
-        if field not in {q.id for q in engine.questions}:
-            errors[str(field)[:40]] = [gettext("There is no question with this name.")]
+    errors.update(unknown_fields([field for field in body if field not in QUESTION_IDS]))
     return answers, errors
+
+
+def answer_codes() -> dict[str, frozenset[str]]:
+    """Each question's answer codes, as a set (built once per app)."""
+    known = current_app.extensions.get("answer_codes")
+    if known is None:
+        known = current_app.extensions["answer_codes"] = {
+            q.id: frozenset(q.codes) for q in current_guide().engine.questions
+        }
+    return known
+
+
+def unknown_fields(fields: list[str]) -> dict[str, list[str]]:
+    """Name the first few fields that are not questions, and count the others: an error stays small."""
+    errors = {field[:40]: [gettext("There is no question with this name.")] for field in fields[:MAX_UNKNOWN]}
+    if len(fields) > MAX_UNKNOWN:
+        errors["body"] = [
+            gettext(
+                "And %(count)s more fields that are not questions. Send only goal, cause, gender and area.",
+                count=len(fields) - MAX_UNKNOWN,
+            )
+        ]
+    return errors
+
+
+def request_body() -> Any:
+    """The JSON the request carries, or None when it is not JSON (wrong type, bad encoding, nested too deep)."""
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return None
 
 
 @bp.post("/assess")
 def assess():
     """Decide one combination of answers."""
-    answers, errors = read_answers(request.get_json(silent=True))
+    answers, errors = read_answers(request_body())
     if errors:
         return json_errors(errors)
-    rec = present.recommendation(current_guide().engine.decide(answers))
-    return jsonify(
-        {
-            "category": rec["category"],
-            "procedures": [{"id": p["id"], "name": p["name"], "kind": p["kind"]} for p in rec["procedures"]],
-            "reasons": rec["reasons"],
-            "rule": rec["rule"],
-            "consultation": rec["consultation"],
-        }
-    )
+    body = present.assessment(current_guide().engine.decide(answers))
+    return Response(body, mimetype="application/json")
 
 
 def init_app(app: Flask) -> None:

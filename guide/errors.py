@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from guide.api import for_api
+
 #: Heading and explanation of each error page.
 PAGES = {
     400: (lazy_gettext("Something in the request was not right"), lazy_gettext("Please go back and try again.")),
@@ -18,6 +20,20 @@ PAGES = {
         lazy_gettext("That did not work"),
         lazy_gettext("This page cannot be used that way. Please go back and use the buttons on the page."),
     ),
+    413: (
+        lazy_gettext("That was more than the guide can take"),
+        lazy_gettext(
+            "The guide's forms only send a few short answers. Please go back and use the buttons on the page."
+        ),
+    ),
+    414: (
+        lazy_gettext("That address is too long"),
+        lazy_gettext("The address may have been copied wrongly. Please start again from the guide's first page."),
+    ),
+    431: (
+        lazy_gettext("Your browser sent more than the guide can take"),
+        lazy_gettext("Deleting this site's cookies in your browser's settings should fix it. Then please try again."),
+    ),
     500: (
         lazy_gettext("Sorry, something went wrong on our side"),
         lazy_gettext("Please try again in a moment. Nothing you answered has been stored."),
@@ -25,27 +41,27 @@ PAGES = {
 }
 
 
-def wants_json() -> bool:
-    """Tell whether the request is for the API."""
-    return request.path.startswith("/api/")
-
-
 def http_error(error: HTTPException):
-    """Show an HTTP error as a page, or as `{"errors": ...}` for the API: never a bare 500."""
-    code = error.code if error.code in PAGES else 500
-    title, detail = PAGES[code]
-    if wants_json():
-        return {"errors": {"request": [str(title)]}}, error.code or 500
-    return render_template("error.html", title=title, detail=detail, code=code), error.code or 500
+    """Show an HTTP error as a page, or as `{"errors": ...}` for the API: never a bare 500, never a wrong text."""
+    status = error.code or 500
+    title, detail = PAGES.get(status) or PAGES[400 if status < 500 else 500]
+    if for_api():
+        return {"errors": {"request": [str(title)]}}, status
+    return render_template("error.html", title=title, detail=detail, code=status), status
 
 
 def csrf_error(error: CSRFError):
-    """Explain a failed security check kindly; the answers in the session are untouched."""
+    """Explain a failed security check kindly, and truthfully: say the answers are kept only where they are.
+
+    (The desk answers its own: it shows the posted form again, answers and all.)
+    """
+    from guide.views import answers  # the questionnaire's own reading of its answers
+
     if request.endpoint == "patient.start_again":
         retry = url_for("patient.result")
     else:
         retry = request.script_root + request.full_path.rstrip("?")
-    return render_template("csrf.html", retry=retry), 400
+    return render_template("csrf.html", retry=retry, kept=bool(answers())), 400
 
 
 def init_app(app: Flask) -> None:

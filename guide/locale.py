@@ -9,6 +9,9 @@ from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
+from guide.api import for_api
+from guide.security import cookie_secure
+
 LANG_COOKIE = "lang"
 
 
@@ -25,15 +28,22 @@ def _supported(value: str | None) -> str | None:
 
 def explicit_choice() -> str | None:
     """The language asked for with `?lang=`, if it is one we speak."""
-    return _supported(request.args.get("lang"))
+    args = request.args
+    return _supported(args["lang"]) if "lang" in args else None
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Pick the language: `?lang=`, then the switch's cookie (not for the API), then Accept-Language, then English."""
     choice = explicit_choice()
-    if choice is None and not request.path.startswith("/api/"):
+    if choice is None and not for_api():
         choice = _supported(request.cookies.get(LANG_COOKIE))
-    return choice or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return locale_of(choice or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en")
+
+
+@cache
+def locale_of(code: str) -> Locale:
+    """Babel's locale for a code, parsed once (Flask-Babel takes a Locale as it is)."""
+    return Locale.parse(code)
 
 
 def switch_url(lang: str) -> str:
@@ -46,8 +56,10 @@ def switch_url(lang: str) -> str:
 def remember_choice(response):
     """Keep an explicit choice of language in a cookie, so every later page follows it."""
     choice = explicit_choice()
-    if choice and not request.path.startswith("/api/") and request.cookies.get(LANG_COOKIE) != choice:
-        response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    if choice and not for_api() and request.cookies.get(LANG_COOKIE) != choice:
+        response.set_cookie(
+            LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=cookie_secure()
+        )
     return response
 
 

@@ -7,15 +7,18 @@ each is built once per app and then reused.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
-from flask import current_app
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app
+from flask_babel import force_locale, get_locale, gettext
 
 from guide.codes import BadCode, CodeError
-from guide.engine import Recommendation
+from guide.engine import Answers, Recommendation, combinations
 from guide.rules import current_guide
-from guide.table import UNDETERMINED, Question
+from guide.table import QUESTION_IDS, UNDETERMINED, Question
+
+T = TypeVar("T")
 
 translate = gettext  # for texts of the rule table, which the rules.yaml extractor catalogs
 
@@ -53,17 +56,60 @@ def consultation() -> dict[str, str]:
     }
 
 
+def _once(kind: str, key: Hashable, build: Callable[[], T]) -> T:
+    """Build something that depends only on the language and `key` once per app, then reuse it."""
+    cache: dict[tuple[str, str, Hashable], Any] = current_app.extensions.setdefault("presented", {})
+    full_key = (kind, str(get_locale()), key)
+    value = cache.get(full_key)
+    if value is None:
+        value = cache[full_key] = build()
+    return value
+
+
 def recommendation(rec: Recommendation) -> dict[str, Any]:
     """Everything a result page, the desk or the API needs, in the current language.
 
     Built once per language and combination, then shared: callers must not modify it.
     """
-    cache: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = current_app.extensions.setdefault("presented", {})
-    key = (str(get_locale()), rec.answers)
-    presented = cache.get(key)
-    if presented is None:
-        presented = cache[key] = _recommendation(rec)
-    return presented
+    return _once("recommendation", rec.answers, lambda: _recommendation(rec))
+
+
+def assessment(rec: Recommendation) -> bytes:
+    """The API's answer for one combination, as the JSON it sends: built once per language and combination."""
+
+    def build() -> bytes:
+        presented = recommendation(rec)
+        answer = {
+            "category": presented["category"],
+            "procedures": [{"id": p["id"], "name": p["name"], "kind": p["kind"]} for p in presented["procedures"]],
+            "reasons": presented["reasons"],
+            "rule": presented["rule"],
+            "consultation": presented["consultation"],
+        }
+        return (current_app.json.dumps(answer) + "\n").encode()
+
+    return _once("assessment", rec.answers, build)
+
+
+def answer_rows(combo: Answers) -> tuple[dict[str, str], ...]:
+    """Each question with its answer in this combination, as a result and the check page list them (shared)."""
+
+    def build() -> tuple[dict[str, str], ...]:
+        table = current_guide().table
+        rows = []
+        for question_id, code in zip(QUESTION_IDS, combo, strict=True):
+            q = table.question(question_id)
+            rows.append(
+                {
+                    "id": q.id,
+                    "short": translate(q.short),
+                    "question": translate(q.label),
+                    "answer": translate(q.choice(code).label),
+                }
+            )
+        return tuple(rows)
+
+    return _once("answer_rows", combo, build)
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:
@@ -83,6 +129,25 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
         "what_if": what_if_sentence(rec),
         "consultation": consultation(),
     }
+
+
+def warm(app: Flask) -> int:
+    """Present every combination in every language now (a server's worker calls this before its first request).
+
+    Returns how many combinations were presented.
+    """
+    engine = app.extensions["guide"].engine
+    count = 0
+    with app.test_request_context("/"):
+        for language in app.config["LANGUAGES"]:
+            with force_locale(language):
+                for combo in combinations(engine.table):
+                    rec = engine.decide(combo)
+                    recommendation(rec)
+                    assessment(rec)
+                    answer_rows(combo)
+                    count += 1
+    return count
 
 
 def question(q: Question) -> dict[str, Any]:

@@ -8,14 +8,15 @@ carries. Both give the same pages and the same result.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, lazy_gettext, to_user_timezone
 from flask_wtf.csrf import CSRFError
 
-from guide import codes, embed, present
+from guide import codes, embed, pages, present
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
 from guide.locale import explicit_choice
@@ -40,6 +41,10 @@ NOTICES = {
         "The answers in this page's address could not be read: it may have been cut short or changed. "
         "Nothing important has been lost: please start again."
     ),
+    "changed": lazy_gettext(
+        "The guide has changed since you answered, so your earlier answers no longer fit it. "
+        "Please answer the questions again: it takes about two minutes."
+    ),
 }
 
 
@@ -51,6 +56,14 @@ def cookieless() -> bool:
 def state_steps() -> codes.Steps:
     """The steps a state code covers: the screening question, then the four questions."""
     return ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in current_guide().engine.questions))
+
+
+def known_answers() -> dict[str, frozenset[str]]:
+    """The answers the table knows, by step (built once per app)."""
+    known = current_app.extensions.get("known_answers")
+    if known is None:
+        known = current_app.extensions["known_answers"] = {step: frozenset(c) for step, c in state_steps()}
+    return known
 
 
 def carried() -> dict[str, str]:
@@ -73,8 +86,26 @@ def travelling() -> bool:
 def answers() -> dict[str, str]:
     """The answers given so far, by step: from the page's address if it carries them, else from the session cookie."""
     if "answers" not in g:
-        g.answers = carried() if STATE in request.args else dict(session.get("answers", {}))
+        g.answers = carried() if STATE in request.args else kept_answers()
     return dict(g.answers)
+
+
+def kept_answers() -> dict[str, str]:
+    """The answers in the session cookie; none, and a notice, if the guide no longer knows one of them.
+
+    A session outlives a change of the table (an answer renamed or removed, then a restart): its
+    answers are dropped quietly, never decided, never logged, and the patient is asked again.
+    """
+    given = session.get("answers")
+    if not given:
+        return {}
+    known = known_answers()
+    if not isinstance(given, dict) or any(code not in known.get(step, ()) for step, code in given.items()):
+        session.pop("answers", None)
+        g.guide_changed = True
+        flash(str(NOTICES["changed"]), "restart")
+        return {}
+    return dict(given)
 
 
 def keep(given: dict[str, str]) -> None:
@@ -123,6 +154,8 @@ def require_before(step: str):
 def restart():
     """Send the patient to the start, saying why: flashed with a cookie, in the start page's address without."""
     notice = "unreadable" if g.get("unreadable_state") else "lost"
+    if g.get("guide_changed"):
+        return redirect(url_for("patient.start"))  # its notice is flashed already
     if cookieless():
         return redirect(url_for("patient.start", notice=notice))
     flash(str(NOTICES[notice]), "restart")
@@ -177,7 +210,11 @@ def start():
     if notice in NOTICES:
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     resume = step_url(first_unanswered() or CHECK) if answers() else None
-    return render_template("start.html", started=resume is not None, resume=resume, form=ConfirmForm())
+    key = (resume, link_state())
+    # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
+    return pages.cached("start.html", key, forms=resume is not None) or pages.render(
+        "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
+    )
 
 
 @bp.route("/before-you-start", methods=["GET", "POST"])
@@ -234,20 +271,8 @@ def check():
 
 def answer_rows(given: dict[str, str]) -> list[dict[str, str]]:
     """Each question with the answer given, for display."""
-    table = current_guide().table
-    rows = []
-    for question_id in QUESTION_IDS:
-        q = table.question(question_id)
-        rows.append(
-            {
-                "id": q.id,
-                "short": present.translate(q.short),
-                "question": present.translate(q.label),
-                "answer": present.translate(q.choice(given[q.id]).label),
-                "change": step_url(q.id, change=1),
-            }
-        )
-    return rows
+    combo = Answers(*(given[q] for q in QUESTION_IDS))
+    return [{**row, "change": step_url(row["id"], change=1)} for row in present.answer_rows(combo)]
 
 
 @bp.get("/result")
@@ -263,14 +288,25 @@ def result():
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
-    return render_template(
+    key = (combo, link_state(), clinic_day())  # a printed result shows the date
+    return pages.cached("result.html", key, forms=True) or pages.render(
         "result.html",
+        key,
         rec=present.recommendation(engine.decide(combo)),
         rows=answer_rows(dict(zip(QUESTION_IDS, combo, strict=True))),
         code=codes.encode(engine.questions, combo),
         form=ConfirmForm(),
         today=today(),
     )
+
+
+def clinic_day() -> date:
+    """Today's date where the clinic is, worked out at most once a minute."""
+    minute = int(time.time()) // 60
+    kept = current_app.extensions.get("clinic_day")
+    if kept is None or kept[0] != minute:
+        kept = current_app.extensions["clinic_day"] = (minute, to_user_timezone(datetime.now(UTC)).date())
+    return kept[1]
 
 
 def today() -> dict[str, str]:
@@ -315,15 +351,22 @@ def start_again():
     return redirect(url_for("patient.start"))
 
 
+def link_state() -> tuple[str | None, str | None]:
+    """What every link of the questionnaire carries on this request: the state code and the language (or None)."""
+    if not travelling():
+        return (None, None)
+    given = answers()
+    return (codes.encode_state(state_steps(), given) if given else None, explicit_choice())
+
+
 @bp.url_defaults
 def carry_state(endpoint: str, values: dict) -> None:
     """While the answers travel, every link and form of the questionnaire carries them, and the language chosen."""
-    if endpoint in NOT_CARRIED or not travelling():
+    if endpoint in NOT_CARRIED:
         return
-    given = answers()
-    if given:
-        values.setdefault(STATE, codes.encode_state(state_steps(), given))
-    lang = explicit_choice()
+    state, lang = link_state()
+    if state:
+        values.setdefault(STATE, state)
     if lang:
         values.setdefault("lang", lang)
 
