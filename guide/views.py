@@ -311,8 +311,8 @@ def clinic_day() -> date:
 
 def today() -> dict[str, str]:
     """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: ISO and in words."""
-    now = to_user_timezone(datetime.now(UTC))
-    return {"iso": now.date().isoformat(), "text": format_date(now, format="long", rebase=False)}
+    day = clinic_day()  # the same date the page is kept under
+    return {"iso": day.isoformat(), "text": format_date(day, format="long")}
 
 
 @bp.get("/r/<code>")
