@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from flask_babel import get_locale, gettext
 
 from guide import present
@@ -47,7 +47,7 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
         }
     answers: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    known = answer_codes()
+    known = engine.known
     for question in engine.questions:
         value = body.get(question.id)
         if value is None and question.default is not None:
@@ -70,16 +70,6 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
             answers[question.id] = value
     errors.update(unknown_fields([field for field in body if field not in QUESTION_IDS]))
     return answers, errors
-
-
-def answer_codes() -> dict[str, frozenset[str]]:
-    """Each question's answer codes, as a set (built once per app)."""
-    known = current_app.extensions.get("answer_codes")
-    if known is None:
-        known = current_app.extensions["answer_codes"] = {
-            q.id: frozenset(q.codes) for q in current_guide().engine.questions
-        }
-    return known
 
 
 def unknown_fields(fields: list[str]) -> dict[str, list[str]]:

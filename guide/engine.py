@@ -138,6 +138,8 @@ class Engine:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.questions = tuple(table.question(q) for q in QUESTION_IDS)
+        #: Each question's answer codes, as a set: what an answer from outside (API, session) is checked against.
+        self.known: Mapping[str, frozenset[str]] = MappingProxyType({q.id: frozenset(q.codes) for q in self.questions})
         self._order = {p.id: i for i, p in enumerate(table.procedures)}
         self._rules: dict[Answers, Rule] = {}
         for rule, combos in zip(table.rules, applies(table), strict=True):
@@ -177,14 +179,10 @@ class Engine:
         values = []
         for question in self.questions:
             code = answers.get(question.id) or question.default
-            if code not in question.codes:
+            if code not in self.known[question.id]:
                 raise ValueError(f"{question.id}: {code!r} is not one of {question.codes}")
             values.append(code)
         return Answers(*values)
-
-    def is_known(self, answers: Mapping[str, str | None]) -> bool:
-        """Tell whether every given answer is an answer code of its question in this table."""
-        return all(answers.get(q.id) is None or answers.get(q.id) in q.codes for q in self.questions)
 
     def rule_for(self, answers: Answers) -> Rule:
         """Return the rule that reports for these answers: the first in the table that applies."""

@@ -30,7 +30,8 @@ _TOKEN = "\x00csrf\x00"  # stands for the visitor's CSRF token in a kept page
 
 
 class PageCache:
-    """A bounded, thread-safe store of rendered pages (or anything), least recently used dropped first."""
+    """A bounded, thread-safe store of rendered pages (or anything: verified session cookies, signed tokens),
+    least recently used dropped first."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Request, current_app, request
@@ -33,6 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from guide import embed
 from guide.api import for_api
+from guide.pages import PageCache
 
 CSP = "; ".join(
     [
@@ -61,6 +60,8 @@ MAX_URL = 2048
 MAX_HEADER = 4096
 MAX_HEADERS_SIZE = 16384
 MAX_HEADERS = 64
+#: How many verified session cookies are remembered (what they hold, when they were signed), per process.
+VERIFIED = 2048
 #: Files another site may load: the script that fits the embed's frame to its page.
 CROSS_ORIGIN_FILES = {"embed.js"}
 
@@ -86,11 +87,11 @@ class SessionInterface(SecureCookieSessionInterface):
         """Flask's signer, kept while the keys stay the same (it holds no state of a request)."""
         return self._signer(app)[0]
 
-    def _signer(self, app: Flask) -> tuple[URLSafeTimedSerializer | None, Verified]:
+    def _signer(self, app: Flask) -> tuple[URLSafeTimedSerializer | None, PageCache]:
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = app.extensions.get("session_signer")
         if kept is None or kept[0] != keys:
-            kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app), Verified())
+            kept = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app), PageCache(VERIFIED))
         return kept[1], kept[2]
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -128,28 +129,6 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_copy(item) for item in value)
     return value
-
-
-class Verified:
-    """Session cookies whose signature was checked, with what they hold and when they were signed (bounded)."""
-
-    size = 2048
-
-    def __init__(self) -> None:
-        self._cookies: OrderedDict[str, tuple[Any, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, value: str) -> tuple[Any, float] | None:
-        """What a cookie holds, if it was verified before."""
-        with self._lock:
-            return self._cookies.get(value)
-
-    def put(self, value: str, known: tuple[Any, float]) -> None:
-        """Remember a verified cookie; forget the oldest beyond the size."""
-        with self._lock:
-            self._cookies[value] = known
-            while len(self._cookies) > self.size:
-                self._cookies.popitem(last=False)
 
 
 def check_request() -> None:

@@ -58,12 +58,11 @@ def state_steps() -> codes.Steps:
     return ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in current_guide().engine.questions))
 
 
-def known_answers() -> dict[str, frozenset[str]]:
-    """The answers the table knows, by step (built once per app)."""
-    known = current_app.extensions.get("known_answers")
-    if known is None:
-        known = current_app.extensions["known_answers"] = {step: frozenset(c) for step, c in state_steps()}
-    return known
+def known_answer(step: str, code: object) -> bool:
+    """Tell whether the table (or the screening question) still has this answer for this step."""
+    if step == URGENT:
+        return code in URGENT_CHOICES
+    return code in current_guide().engine.known.get(step, ())
 
 
 def carried() -> dict[str, str]:
@@ -99,8 +98,7 @@ def kept_answers() -> dict[str, str]:
     given = session.get("answers")
     if not given:
         return {}
-    known = known_answers()
-    if not isinstance(given, dict) or any(code not in known.get(step, ()) for step, code in given.items()):
+    if not isinstance(given, dict) or not all(known_answer(step, code) for step, code in given.items()):
         session.pop("answers", None)
         g.guide_changed = True
         flash(str(NOTICES["changed"]), "restart")
