@@ -491,7 +491,7 @@ def summary_for(state: Mapping[str, str], combo: Answers | None, languages: Iter
     blocks = []
     for lang in languages:
         with force_locale(lang):
-            result = None if combo is None else present.recommendation(current_guide().engine.decide(combo))
+            result = None if combo is None else presented_in(lang, combo)
             answers = answer_lines(combo, desk_data().texts[lang]["lines"])
             blocks.append(summary_text(answers, result, urgent, call_slots(state, call_language, code)))
     return "\n\n".join(blocks)
