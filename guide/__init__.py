@@ -62,10 +62,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from guide import api, desk, embed, errors, locale, rules, security, views
+    from guide import api, desk, embed, errors, locale, replay, rules, security, views
 
     rules.init_app(app)
     init_secret_key(app)
+    replay.init_app(app)  # first: the innermost WSGI layer, right above Flask
     embed.init_app(app)
     locale.init_app(app)
     security.init_app(app)

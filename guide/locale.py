@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from guide.api import for_api
 from guide.security import cookie_secure
@@ -37,7 +39,16 @@ def select_locale() -> Locale:
     choice = explicit_choice()
     if choice is None and not for_api():
         choice = _supported(request.cookies.get(LANG_COOKIE))
-    return locale_of(choice or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en")
+    if choice is None:
+        header = request.headers.get("Accept-Language", "")
+        choice = best_language(header, tuple(current_app.config["LANGUAGES"])) if header else None
+    return locale_of(choice or "en")
+
+
+@lru_cache(maxsize=256)
+def best_language(header: str, languages: tuple[str, ...]) -> str | None:
+    """The language an Accept-Language header prefers among ours (Werkzeug's matching), worked out once per header."""
+    return parse_accept_header(header, LanguageAccept).best_match(languages)
 
 
 @cache

@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from guide import embed
+from guide import embed, replay
 from guide.api import for_api
 from guide.pages import PageCache
 
@@ -112,14 +112,15 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
         known = verified.get(value)
-        if known is not None and int(time.time()) - known[1] <= max_age:  # whole seconds, as itsdangerous counts
-            return self.session_class(_copy(known[0]))
-        try:
-            data, signed_at = signer.loads(value, max_age=int(max_age), return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        verified.put(value, (data, signed_at.timestamp()))
-        return self.session_class(_copy(data))
+        if known is None or int(time.time()) - known[1] > max_age:  # whole seconds, as itsdangerous counts
+            try:
+                data, signed_at = signer.loads(value, max_age=int(max_age), return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            known = (data, signed_at.timestamp())
+            verified.put(value, known)
+        replay.expires(request.environ, known[1] + int(max_age) + 1)  # nothing it shows is replayed past its end
+        return self.session_class(_copy(known[0]))
 
 
 def _copy(value: Any) -> Any:
@@ -139,19 +140,38 @@ def check_request() -> None:
 
 def refuse_oversized() -> None:
     """Answer 414 for an address, 431 for headers, beyond the guide's limits (a page, not gunicorn's text)."""
-    environ = request.environ
+    refusal = oversized(request.environ)
+    if refusal is not None:
+        raise refusal()
+
+
+def oversized(environ: dict[str, Any]) -> type[HTTPException] | None:
+    """The refusal a request's address or headers call for (414, 431), or None when they are within the limits.
+
+    Worked out once per request (the replay asks first, then Flask's hook): the verdict is kept in the environ.
+    """
+    if _VERDICT in environ:
+        return environ[_VERDICT]
+    verdict: type[HTTPException] | None = None
     if len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) > MAX_URL:
-        raise RequestURITooLarge()
-    count = total = 0
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            size = len(key) + len(value)
-            if size > MAX_HEADER:
-                raise RequestHeaderFieldsTooLarge()
-            count += 1
-            total += size
-    if count > MAX_HEADERS or total > MAX_HEADERS_SIZE:
-        raise RequestHeaderFieldsTooLarge()
+        verdict = RequestURITooLarge
+    else:
+        count = total = 0
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                size = len(key) + len(value)
+                if size > MAX_HEADER:
+                    verdict = RequestHeaderFieldsTooLarge
+                    break
+                count += 1
+                total += size
+        if count > MAX_HEADERS or total > MAX_HEADERS_SIZE:
+            verdict = RequestHeaderFieldsTooLarge
+    environ[_VERDICT] = verdict
+    return verdict
+
+
+_VERDICT = "guide.oversized"
 
 
 def read_body() -> None:

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, rend
 from flask_babel import format_date, lazy_gettext, to_user_timezone
 from flask_wtf.csrf import CSRFError
 
-from guide import codes, embed, pages, present
+from guide import codes, embed, pages, present, replay
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
 from guide.locale import explicit_choice
@@ -209,6 +209,8 @@ def start():
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     resume = step_url(first_unanswered() or CHECK) if answers() else None
     key = (resume, link_state())
+    if resume is None:
+        replay.allow()  # a first visit's page: the same for everyone who asks the same way
     # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
     return pages.cached("start.html", key, forms=resume is not None) or pages.render(
         "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
@@ -287,6 +289,8 @@ def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
     key = (combo, link_state(), clinic_day())  # a printed result shows the date
+    # The same for the same request until the date is worked out again, and no longer than the session lasts.
+    replay.allow(until=(int(time.time()) // 60 + 1) * 60)
     return pages.cached("result.html", key, forms=True) or pages.render(
         "result.html",
         key,

@@ -5,7 +5,9 @@ tests/hello.py and then the guide with the project's gunicorn.conf.py, loads eac
 (64 connections, 20 s per address by default: BENCH_SECONDS, BENCH_CONNECTIONS; in ten turns of
 2 s, so that whatever else loads the machine weighs on every address alike), and prints requests
 per second, errors, each ratio to the hello-world's GET /, and the growth of the guide's workers'
-memory over the whole load. Measures; asserts nothing. Compare ratios, never absolute numbers:
+memory over the whole load. GET /result is loaded twice: with one patient's cookie (a patient
+viewing their result again: replayed, guide/replay.py), and with a new patient on every request
+(8,000 signed cookies in turn: nothing of theirs replayed, verified or signed before). Measures; asserts nothing. Compare ratios, never absolute numbers:
 wrk and the servers share this machine's cores.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +35,8 @@ COMBO = Answers("appearance", "trauma", "male", "nose")
 ASSESS = json.dumps(dict(COMBO._asdict()))
 SECRET = {"FLASK_SECRET_KEY": "bench-" + "x" * 32}
 JSON = {"Content-Type": "application/json"}
+#: How many different patients the "new patients" load cycles through: more than any per-process cache keeps.
+PATIENTS = 8000
 ROUNDS = min(10, SECONDS)  # turns of at least a second
 GOALS = {"guide GET /": 0.7, "guide POST /api/v1/assess": 0.85, "guide GET /result": 0.7}
 
@@ -45,14 +50,32 @@ def rss_kib(pids: list[int]) -> int:
     return total
 
 
-def wrk(url: str, workdir: Path, seconds: int, method: str = "GET", body: str = "", headers=None) -> dict:
-    """Load one address with wrk; the requests it completed, in how long, and the errors (socket, non-2xx/3xx)."""
+#: Each request of wrk's two threads takes the next cookie of the list, the threads alternating, none repeated
+#: until the list is done.
+COOKIE_TURNS = """
+local threads = 0
+function setup(thread) thread:set("turn", threads); threads = threads + 1 end
+function request()
+  turn = turn + 2
+  return wrk.format(nil, nil, {["Cookie"] = cookies[turn % #cookies + 1]})
+end
+"""
+
+
+def wrk(url: str, workdir: Path, seconds: int, method: str = "GET", body: str = "", headers=None, cookies=None) -> dict:
+    """Load one address with wrk; the requests it completed, in how long, and the errors (socket, non-2xx/3xx).
+
+    `cookies`: a list of Cookie headers, a different one for each request (in turn), instead of fixed headers.
+    """
     lua = workdir / "request.lua"
     lines = [f'wrk.method = "{method}"']
     if body:
         lines.append(f"wrk.body = {json.dumps(body)}")
     for name, value in (headers or {}).items():
         lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
+    if cookies:
+        lines.append("cookies = {" + ",".join(json.dumps(cookie) for cookie in cookies) + "}")
+        lines.append(COOKIE_TURNS)
     lua.write_text("\n".join(lines) + "\n")
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(lua), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -71,6 +94,21 @@ def session_cookie(url: str) -> str:
     with urllib.request.urlopen(f"{url}/r/{code}") as response:
         cookie = response.headers["Set-Cookie"]
     return cookie.split(";", 1)[0]
+
+
+def new_patients(count: int) -> list[str]:
+    """Session cookies of `count` different patients who gave the same answers, signed as the server signs them."""
+    from guide import create_app
+
+    app = create_app({"SECRET_KEY": SECRET["FLASK_SECRET_KEY"]})
+    signer = app.session_interface.get_signing_serializer(app)
+    assert signer is not None
+    answers = {"urgent": "no", **COMBO._asdict()}
+    name = app.config["SESSION_COOKIE_NAME"]
+    return [
+        f"{name}={signer.dumps({'_permanent': True, 'answers': answers, 'csrf_token': secrets.token_hex(20)})}"
+        for _ in range(count)
+    ]
 
 
 def main() -> None:
@@ -94,6 +132,8 @@ def main() -> None:
                     {"method": "POST", "body": ASSESS, "headers": JSON},
                 ),
                 "guide GET /result": (guide.url + "/result", {"headers": {"Cookie": cookie}}),
+                # Never the same patient twice in a row: no response of theirs kept, no cookie verified before.
+                "guide GET /result, new patients": (guide.url + "/result", {"cookies": new_patients(PATIENTS)}),
             }
             for url, options in targets.values():  # warm every worker, thread and cache
                 wrk(url, workdir, 2, **options)
@@ -120,11 +160,11 @@ def report(totals: dict[str, dict], before: int, after: int, elapsed: float) -> 
         f"[serving] wrk {CONNECTIONS} connections, {SECONDS} s per address (in {ROUNDS} turns), "
         "both apps under gunicorn.conf.py"
     )
-    print(f"[serving] {'address':28} {'req/s':>8} {'ratio':>7} {'goal':>6} {'errors':>7}")
+    print(f"[serving] {'address':32} {'req/s':>8} {'ratio':>7} {'goal':>6} {'errors':>7}")
     for name, total in totals.items():
         goal = GOALS.get(name)
         print(
-            f"[serving] {name:28} {rates[name]:8.0f} {rates[name] / base:6.2f}x "
+            f"[serving] {name:32} {rates[name]:8.0f} {rates[name] / base:6.2f}x "
             f"{f'{goal:.2f}x' if goal else '':>6} {total['errors']:7}"
         )
     post = rates["guide POST /api/v1/assess"] / rates["hello-world POST / (JSON)"]

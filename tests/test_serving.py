@@ -218,6 +218,15 @@ def test_a_malformed_chunked_body_is_a_400(server, chunks):
     assert status == 400
 
 
+def test_a_chunked_answer_is_decided_like_any_other(server):
+    body = json.dumps(RESULT.answers._asdict()).encode()
+    chunks = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+    for _ in range(2):  # the second one too: a body of no declared length is never replayed, always decided
+        status, answer = raw(server.port, chunked("/api/v1/assess", "application/json", chunks))
+        assert status == 200
+        assert json.loads(answer)["rule"] == RESULT.rule.id
+
+
 def test_a_body_too_large_is_a_413_page_even_when_chunked(server):
     chunks = b"".join(b"4000\r\n" + b"a" * 0x4000 + b"\r\n" for _ in range(4)) + b"0\r\n\r\n"
     status, body = raw(server.port, chunked("/api/v1/assess", "application/json", chunks))
