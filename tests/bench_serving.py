@@ -7,8 +7,8 @@ tests/hello.py and then the guide with the project's gunicorn.conf.py, loads eac
 per second, errors, each ratio to the hello-world's GET /, and the growth of the guide's workers'
 memory over the whole load. GET /result is loaded twice: with one patient's cookie (a patient
 viewing their result again: replayed, guide/replay.py), and with a new patient on every request
-(8,000 signed cookies in turn: nothing of theirs replayed, verified or signed before). Measures; asserts nothing. Compare ratios, never absolute numbers:
-wrk and the servers share this machine's cores.
+(8,000 signed cookies in turn: nothing of theirs replayed, verified or signed before). Measures;
+asserts nothing. Compare ratios, never absolute numbers: wrk and the servers share this machine's cores.
 """
 
 from __future__ import annotations
