@@ -11,17 +11,12 @@
   new workers; a broken one is refused, the problems are logged, and the workers keep serving the
   table checked last.
 
-- A worker's threads share two malloc arenas (`_share_malloc_arenas`; MALLOC_ARENA_MAX overrides),
-  so that memory stays flat under load.
-
 Command-line options and GUNICORN_CMD_ARGS override anything here (`--bind`, `--workers`,
 `--access-logfile -`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import shutil
 import subprocess
@@ -44,26 +39,6 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # No control socket (gunicornc): one fixed path per user would clash between servers.
 control_socket_disable = True
-
-#: glibc's mallopt() parameter for how many malloc arenas a process may have.
-_M_ARENA_MAX = -8
-
-
-def _share_malloc_arenas(count: int = 2) -> None:
-    """Let all threads of a worker share a few malloc arenas (glibc), unless MALLOC_ARENA_MAX says otherwise.
-
-    By default glibc gives threads their own arenas (up to 8 per core): with 32 threads per worker,
-    memory freed in one arena is not reused by the others, and a worker grows for minutes under load
-    (measured: +4 % in a minute of new patients, flat with two arenas, at the same throughput). Set
-    here, in the master, before any worker is forked; a no-op where the C library is not glibc.
-    """
-    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):  # no mallopt here: nothing to tune
-        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, count)
-
-
-_share_malloc_arenas()
 
 #: The table the master checks: GUIDE_RULES, else the clinic's rules.yaml beside this file.
 _SOURCE = "GUIDE_RULES_SOURCE"  # remembered for a re-executed master (SIGUSR2), as GUIDE_RULES then names the copy

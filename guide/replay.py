@@ -12,8 +12,10 @@ to the next request that is identical in everything the guide reads:
   (`UNREAD`: User-Agent, Accept-Encoding, Connection…);
 - the body, for a POST with a Content-Length within the body limit.
 
-Nothing is kept but a 200 its view allowed; nothing that sets a cookie; nothing past the time it allowed (the
-end of a signed session among them). Every request, replayed or not, goes through the same size
+A response is kept the second time the same request is answered: what is asked once (a new
+patient's first view of their result) is never kept, only a fingerprint of the request (its hash).
+Nothing is kept but a 200 its view allowed; nothing that sets a cookie; nothing past the time it
+allowed (the end of a signed session among them). Every request, replayed or not, goes through the same size
 limits first (security.oversized). At most `SIZE` responses are kept per process, in memory only,
 the least recently used dropped; a response for one visitor (its key holds their cookie) can only
 ever be replayed to a request carrying that same cookie.
@@ -78,6 +80,7 @@ class Replay:
         self.max_body = max_body
         self.oversized = oversized
         self.kept = PageCache(SIZE)
+        self.asked = PageCache(4 * SIZE)  # the fingerprints (hashes) of requests answered once, not kept
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         key = self.key(environ)
@@ -130,7 +133,7 @@ class Replay:
 
         chunks = self.wsgi_app(environ, remember)
         until = min(environ.get(_ALLOWED, -math.inf), environ.get(_EXPIRES, math.inf))
-        if not self.keeps(sent, until):
+        if not self.keeps(sent, until) or not self.asked_before(key):
             return chunks
         try:
             body = b"".join(chunks)
@@ -139,6 +142,14 @@ class Replay:
                 chunks.close()
         self.kept.put(key, (until, sent[0], tuple(sent[1]), body))
         return [body]
+
+    def asked_before(self, key: tuple) -> bool:
+        """Tell whether this request was answered before; remember that it was (by a fingerprint, not the request)."""
+        fingerprint = hash(key)
+        if self.asked.get(fingerprint):
+            return True
+        self.asked.put(fingerprint, True)
+        return False
 
     @staticmethod
     def keeps(sent: list, until: float) -> bool:

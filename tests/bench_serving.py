@@ -37,6 +37,7 @@ SECRET = {"FLASK_SECRET_KEY": "bench-" + "x" * 32}
 JSON = {"Content-Type": "application/json"}
 #: How many different patients the "new patients" load cycles through: more than any per-process cache keeps.
 PATIENTS = 8000
+WARM_NEW_PATIENTS = int(os.environ.get("BENCH_WARM", "30"))
 ROUNDS = min(10, SECONDS)  # turns of at least a second
 GOALS = {"guide GET /": 0.7, "guide POST /api/v1/assess": 0.85, "guide GET /result": 0.7}
 
@@ -135,8 +136,11 @@ def main() -> None:
                 # Never the same patient twice in a row: no response of theirs kept, no cookie verified before.
                 "guide GET /result, new patients": (guide.url + "/result", {"cookies": new_patients(PATIENTS)}),
             }
-            for url, options in targets.values():  # warm every worker, thread and cache
-                wrk(url, workdir, 2, **options)
+            # Warm every worker, thread and cache; new patients until the bounded caches of per-patient
+            # things (verified cookies, signed tokens) and the allocator are at their steady size (~30 s
+            # measured): growth after that is what a leak would show.
+            for name, (url, options) in targets.items():
+                wrk(url, workdir, WARM_NEW_PATIENTS if "new patients" in name else 2, **options)
             before = rss_kib(guide.worker_pids())
             started = time.monotonic()
             totals = {name: {"requests": 0, "seconds": 0.0, "errors": 0} for name in targets}
