@@ -9,19 +9,33 @@ BOOTSTRAP := pip==26.3 setuptools==84.2.1
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 POT := translations/messages.pot
+# Every package installed, the ones pyproject.toml pins and everything they pull in, at one release each: `make lock`.
+LOCK := constraints.txt
 
 # Lighthouse for `make bench` only: installed into a cache folder outside the repository, not a project dependency.
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR ?= $(HOME)/.cache/guide-bench/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
 
-.PHONY: install run test check lint translations language bench fuzz clean
+.PHONY: install run test check lint lock translations language bench fuzz clean
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --constraint $(LOCK) --editable '.[test]'
 	touch $@
+
+## After changing a pin in pyproject.toml: lock everything installed again, each package at the newest release the
+## pins allow (in a scratch environment), then `make test`
+lock:
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; set -e; \
+	$(PYTHON) -m venv "$$scratch"; \
+	"$$scratch/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP); \
+	"$$scratch/bin/python" -m pip install --quiet --disable-pip-version-check --editable '.[test]'; \
+	{ echo "# Every package the guide and its tests install, at one release each. Written by \`make lock\` from"; \
+	  echo "# pyproject.toml's pins; \`make install\` installs under it. Edit the pins, not this file."; \
+	  "$$scratch/bin/python" -m pip freeze --disable-pip-version-check --exclude-editable; } > $(LOCK)
+	@echo "$(LOCK): $$(grep -vc '^#' $(LOCK)) packages locked"
 
 $(LIGHTHOUSE):
 	npm install --prefix $(LIGHTHOUSE_DIR) --silent --no-audit --no-fund --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
