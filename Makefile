@@ -19,19 +19,21 @@ LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
 
 .PHONY: install run test check lint lock translations language bench fuzz clean
 
+# $(call environment,DIR,OPTIONS): a virtual environment in DIR with the pinned installers, then the guide and its
+# tests (OPTIONS: more for pip). The same for the one `make install` keeps and the scratch one `make lock` reads.
+environment = $(PYTHON) -m venv $(1) && \
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP) && \
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check $(2) --editable '.[test]'
+
 $(INSTALLED): pyproject.toml $(LOCK)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --constraint $(LOCK) --editable '.[test]'
+	$(call environment,$(VENV),--constraint $(LOCK))
 	touch $@
 
 ## After changing a pin in pyproject.toml: lock everything installed again, each package at the newest release the
 ## pins allow (in a scratch environment), then `make test`
 lock:
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; set -e; \
-	$(PYTHON) -m venv "$$scratch"; \
-	"$$scratch/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade $(BOOTSTRAP); \
-	"$$scratch/bin/python" -m pip install --quiet --disable-pip-version-check --editable '.[test]'; \
+	$(call environment,"$$scratch"); \
 	{ echo "# Every package the guide and its tests install, at one release each. Written by \`make lock\` from"; \
 	  echo "# pyproject.toml's pins; \`make install\` installs under it. Edit the pins, not this file."; \
 	  "$$scratch/bin/python" -m pip freeze --disable-pip-version-check --exclude-editable; } > $(LOCK)

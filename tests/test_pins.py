@@ -14,50 +14,54 @@ from packaging.utils import canonicalize_name
 
 from tests.serving import ROOT
 
-PROJECT = "lotus-guide"
+
+def project() -> dict:
+    """pyproject.toml's [project] table."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def exact(text: str, where: str) -> tuple[str, str]:
+    """A requirement pinned to one release, as (package, release); anything looser fails, naming the file."""
+    requirement = Requirement(text)
+    specs = list(requirement.specifier)
+    assert len(specs) == 1 and specs[0].operator == "==", f"{where}: {text} is not pinned to one release"
+    return canonicalize_name(requirement.name), specs[0].version
 
 
 def locked() -> dict[str, str]:
     """constraints.txt as {package: release}."""
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            requirement = Requirement(line)
-            (spec,) = requirement.specifier  # one exact release each
-            assert spec.operator == "==", line
-            pins[canonicalize_name(requirement.name)] = spec.version
-    return pins
+    lines = (line.split("#", 1)[0].strip() for line in (ROOT / "constraints.txt").read_text().splitlines())
+    return dict(exact(line, "constraints.txt") for line in lines if line)
 
 
 def pulled_in() -> set[str]:
     """Every package the guide and its tests need, on this Python: its requirements and theirs, all the way down."""
-    seen: set[str] = set()
-    todo = [(PROJECT, frozenset({"test"}))]
+    needed: set[str] = set()
+    visited: set[tuple[str, frozenset[str]]] = set()  # a package is visited again only for extras not seen yet
+    todo = [(project()["name"], frozenset({"test"}))]
     while todo:
         name, extras = todo.pop()
+        if (name, extras) in visited:
+            continue
+        visited.add((name, extras))
         for text in metadata.requires(name) or ():
             requirement = Requirement(text)
             environments = [{"extra": extra} for extra in extras] or [{"extra": ""}]
             if requirement.marker and not any(requirement.marker.evaluate(env) for env in environments):
                 continue
             wanted = canonicalize_name(requirement.name)
-            if wanted not in seen or requirement.extras:
-                seen.add(wanted)
-                todo.append((wanted, frozenset(requirement.extras)))
-    return seen
+            needed.add(wanted)
+            todo.append((wanted, frozenset(requirement.extras)))
+    return needed
 
 
 def test_every_pin_in_pyproject_is_the_locked_release():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = [*project["dependencies"], *(pin for group in project["optional-dependencies"].values() for pin in group)]
+    table = project()
+    pins = [*table["dependencies"], *(pin for group in table["optional-dependencies"].values() for pin in group)]
     lock = locked()
     for text in pins:
-        requirement = Requirement(text)
-        (spec,) = requirement.specifier
-        assert spec.operator == "==", f"pyproject.toml: {text} is not pinned to one release"
-        name = canonicalize_name(requirement.name)
-        assert lock.get(name) == spec.version, (
+        name, release = exact(text, "pyproject.toml")
+        assert lock.get(name) == release, (
             f"pyproject.toml pins {text}, constraints.txt has {lock.get(name)}: run `make lock`"
         )
 
