@@ -44,9 +44,9 @@ def pulled_in() -> set[str]:
         if (name, extras) in visited:
             continue
         visited.add((name, extras))
+        environments = [{"extra": extra} for extra in extras] or [{"extra": ""}]
         for text in metadata.requires(name) or ():
             requirement = Requirement(text)
-            environments = [{"extra": extra} for extra in extras] or [{"extra": ""}]
             if requirement.marker and not any(requirement.marker.evaluate(env) for env in environments):
                 continue
             wanted = canonicalize_name(requirement.name)
