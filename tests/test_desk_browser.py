@@ -81,6 +81,13 @@ def texts(page) -> dict:
     return data(page)["texts"]
 
 
+def copy(page, copied: str) -> str:
+    """Press Copy, wait until the desk says `copied`, and give what is on the clipboard."""
+    page.keyboard.press("c")
+    page.locator("[data-desk-status]").filter(has_text=copied).wait_for()
+    return page.evaluate("() => navigator.clipboard.readText()")
+
+
 # ------------------------------------------------------------------ three calls, keys only ----
 
 
@@ -98,9 +105,7 @@ def test_an_emergency_call(new_page, server_app, lang):
     advice = page.inner_text("[data-desk-emergency]")
     assert said["emergency"]["heading"] in advice and said["emergency"]["advice"] in advice
     assert without_time(result["summary"]) == server_summary(server_app, {"urgent": "yes"}, None, [lang], lang)
-    page.keyboard.press("c")
-    page.locator("[data-desk-status]").filter(has_text=said["ui"]["copied"]).wait_for()
-    copied = page.evaluate("() => navigator.clipboard.readText()")
+    copied = copy(page, said["ui"]["copied"])
     assert copied == page.input_value("#desk-summary"), "what is on the clipboard is what the page shows"
     assert without_time(copied) == without_time(result["summary"]), "copying only brings the time up to date"
     page.keyboard.press("1")  # line 1 again: it was a mistake
@@ -149,9 +154,7 @@ def test_a_spanish_caller_about_her_child_with_both_languages(new_page, server_a
     assert without_time(result["summary"]) == server_summary(server_app, state, combo, ["es"], "es")
     assert without_time(page.input_value("#desk-summary-alt")) == server_summary(server_app, state, combo, ["en"], "es")
     assert "Idioma de la llamada: español" in result["summary"]
-    page.keyboard.press("c")
-    page.locator("[data-desk-status]").filter(has_text=said["es"]["ui"]["copied"]).wait_for()
-    pasted = page.evaluate("() => navigator.clipboard.readText()")
+    pasted = copy(page, said["es"]["ui"]["copied"])
     assert without_time(pasted) == server_summary(server_app, state, combo, ["es", "en"], "es"), (
         "both, one after the other"
     )
@@ -404,9 +407,7 @@ def test_copy_summary_puts_the_summary_on_the_clipboard(new_page, server_app):
     combo = ("unsure", "disease", "female", "breast_chest")
     for line, code in (("urgent", "no"), ("about", "caller"), *zip(QUESTION_IDS, combo, strict=True)):
         answer(page, line, code)
-    page.keyboard.press("c")
-    page.locator("[data-desk-status]").filter(has_text="Copied").wait_for()
-    copied = page.evaluate("() => navigator.clipboard.readText()")
+    copied = copy(page, "Copied")
     assert copied == page.input_value("#desk-summary")
     assert re.search(r"^Date and time: \d{4}-\d\d-\d\d \d\d:\d\d UTC[+-]\d\d:\d\d$", copied, re.M)
     assert not re.search(r"name|phone|tel|\d{3}-\d{3}-\d{4}", copied, re.I), "nothing about the caller"
