@@ -121,6 +121,17 @@ def _question_references(table: Table) -> list[tuple[Loc, str]]:
     for index, rule in enumerate(table.rules):
         if rule.offer is not None and len(set(rule.offer)) != len(rule.offer):
             problems.append((("rules", index, "offer"), f'rule "{rule.id}": "offer" lists a kind twice'))
+    return problems + _orders(table)
+
+
+def _orders(table: Table) -> list[tuple[Loc, str]]:
+    """An answer's `order` lists each kind once."""
+    problems: list[tuple[Loc, str]] = []
+    for index, question in enumerate(table.questions):
+        for number, choice in enumerate(question.choices):
+            if choice.order is not None and len(set(choice.order)) != len(choice.order):
+                loc = ("questions", index, "choices", number, "order")
+                problems.append((loc, f'question "{question.id}", answer "{choice.id}": "order" lists a kind twice'))
     return problems
 
 
@@ -135,6 +146,13 @@ def _rule_references(table: Table) -> list[tuple[Loc, str]]:
             if question_id not in questions:
                 problems.append((loc, f'{owner} names unknown question "{question_id}"'))
             problems += _known(table, loc, owner, question_id, codes)
+        if rule.show_note_of is not None:
+            where: Loc = ("rules", index, "show_note_of")
+            shown = next((c for c in table.categories if c.id == rule.show_note_of), None)
+            if rule.show_note_of == rule.category:
+                problems.append((where, f'{owner}: "show_note_of" names its own category, whose note it shows anyway'))
+            elif shown is not None and shown.note is None:
+                problems.append((where, f'{owner}: "show_note_of" names category "{shown.id}", which has no "note"'))
     return problems
 
 
@@ -152,11 +170,29 @@ def _procedure_references(table: Table) -> list[tuple[Loc, str]]:
             if procedure.only_for in (UNSPECIFIED, UNSURE):
                 message = f'{owner}: "only_for" must name a sex, not "{procedure.only_for}"'
                 problems.append((loc + ("only_for",), message))
+        problems += _conditions(table, loc + ("not_for",), owner, procedure.not_for)
         if len(set(procedure.kinds)) != len(procedure.kinds):
             problems.append((loc + ("kinds",), f'{owner}: "kinds" lists a kind twice'))
         if UNSURE in procedure.areas:
             message = f'{owner}: "{UNSURE}" is not an area; list the procedure under "causes" instead'
             problems.append((loc + ("areas",), message))
+    return problems
+
+
+def _conditions(table: Table, loc: Loc, owner: str, conditions: list[dict[str, list[str]]]) -> list[tuple[Loc, str]]:
+    """A procedure's `not_for` conditions name known questions and answers, and each names at least one."""
+    problems: list[tuple[Loc, str]] = []
+    questions = {q.id for q in table.questions}
+    for number, condition in enumerate(conditions):
+        if not condition:
+            problems.append(
+                (loc + (number,), f'{owner}: a "not_for" condition names no answer, so it excludes everything')
+            )
+        for question_id, codes in condition.items():
+            where = loc + (number, question_id)
+            if question_id not in questions:
+                problems.append((where, f'{owner}: "not_for" names unknown question "{question_id}"'))
+            problems += _known(table, where, f'{owner}: "not_for"', question_id, codes)
     return problems
 
 

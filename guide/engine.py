@@ -52,6 +52,18 @@ class WhatIf:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """A sentence of advice a result shows apart from its reasons, and where it comes from.
+
+    `id` names the source: an answer's note (`cause=pain`), a rule's advice (`rule=pain-breasts`),
+    or another category's note that a rule shows (`category=reconstructive`).
+    """
+
+    id: str
+    text: str  # the English source
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """What the guide tells for one combination of answers. Texts are English sources."""
 
@@ -60,14 +72,20 @@ class Recommendation:
     rule: Rule
     procedures: tuple[Procedure, ...]
     kinds: tuple[Kind, ...]  # the kind each listed procedure has in this result
-    notes: tuple[str, ...]
+    advice: tuple[Advice, ...]
+    empty: str | None  # the one sentence shown instead of the list when nothing is listed
     consultation: Consultation
     what_if: WhatIf | None
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """The rule's reason, then what the table adds for these answers."""
-        return (self.rule.reason, *self.notes)
+        """Why: the rule's reason."""
+        return (self.rule.reason,)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every sentence the table adds besides the reason: the advice, then the word for an empty list."""
+        return (*(a.text for a in self.advice), *((self.empty,) if self.empty else ()))
 
     def answer(self, question_id: str) -> str:
         """Return the answer code given to one question."""
@@ -92,21 +110,28 @@ def applies(table: Table) -> list[set[Answers]]:
     return found
 
 
-def offer(rule: Rule, category: Category) -> list[Kind]:
-    """The kinds of procedure a result lists, in order: the rule's own, else its category's."""
-    return rule.offer if rule.offer is not None else category.offer
+def offer(rule: Rule, category: Category, order: list[Kind] | None = None) -> list[Kind]:
+    """The kinds of procedure a result lists: the rule's own, else its category's; in that order,
+    unless an answer orders them (`order`: the aim puts what serves it first)."""
+    kinds = rule.offer if rule.offer is not None else category.offer
+    if order is None:
+        return list(kinds)
+    return sorted(kinds, key=lambda kind: order.index(kind) if kind in order else len(order))
 
 
 def fits(procedure: Procedure, kinds: list[Kind], answers: Answers) -> bool:
     """Whether a result that offers `kinds` lists this procedure for these answers.
 
-    It must not concern the other sex, must not be tied to another cause (unless the cause is
-    not known), must be able to be of a kind offered, and must concern the body area; when the
-    area is not known, it must be tied to the patient's cause.
+    It must not concern the other sex, must not be tied to another cause (a cause not known is
+    another cause), must not be excluded by one of its `not_for` conditions, must be able to be of
+    a kind offered, and must concern the body area; when the area is not known, it must be tied to
+    the patient's cause.
     """
     if procedure.only_for is not None and answers.gender not in (procedure.only_for, UNSPECIFIED):
         return False
-    if procedure.causes and answers.cause not in (*procedure.causes, UNSURE):
+    if procedure.causes and answers.cause not in procedure.causes:
+        return False
+    if any(all(getattr(answers, q) in codes for q, codes in when.items()) for when in procedure.not_for):
         return False
     if not any(kind in kinds for kind in procedure.kinds):
         return False
@@ -158,6 +183,9 @@ class Engine:
         self._notes_of = {
             (q.id, choice.id): choice.note for q in self.questions for choice in q.choices if choice.note is not None
         }
+        self._orders = {
+            (q.id, choice.id): choice.order for q in self.questions for choice in q.choices if choice.order is not None
+        }
         self._decisions = MappingProxyType({combo: self._decide(combo) for combo in self._rules})
 
     def decide_all(self) -> Mapping[Answers, Recommendation]:
@@ -191,15 +219,20 @@ class Engine:
     def _decide(self, answers: Answers) -> Recommendation:
         rule = self._rules[answers]
         category = self._categories[rule.category]
-        kinds = offer(rule, category)
+        order = next((o for key in zip(QUESTION_IDS, answers, strict=True) if (o := self._orders.get(key))), None)
+        kinds = offer(rule, category, order)
         procedures = self.procedures(kinds, answers)
+        empty = None
+        if not procedures:
+            empty = self.table.notes.area_unsure if answers.area == UNSURE else self.table.notes.no_procedure
         return Recommendation(
             answers=answers,
             category=category,
             rule=rule,
             procedures=procedures,
             kinds=tuple(kind_in(p, category, kinds) for p in procedures),
-            notes=self._notes(answers, procedures),
+            advice=self._advice(answers, rule),
+            empty=empty,
             consultation=self.table.consultation,
             what_if=self._what_if(answers, category),
         )
@@ -207,33 +240,41 @@ class Engine:
     def procedures(self, kinds: list[Kind], answers: Answers) -> tuple[Procedure, ...]:
         """List the procedures that fit, most relevant first.
 
-        Order: those tied to the patient's cause; those made for the patient's sex; then, among
+        Order: the kinds offered, in their order (in a result left open, the aim puts what serves it
+        first); then those tied to the patient's cause; those made for the patient's sex; then, among
         the others, those tied to no cause before those tied to other causes, those not limited to
-        a sex the patient has not named first; then common for the gender, the order of the kinds
-        offered, and the table's order.
+        a sex the patient has not named first; then common for the gender, and the table's order.
         """
         fitting = [p for p in self._by_area.get(answers.area, ()) if fits(p, kinds, answers)]
         cause, gender = answers.cause, answers.gender
 
         def rank(p: Procedure) -> tuple[bool | int, ...]:
             return (
+                min(kinds.index(kind) for kind in p.kinds if kind in kinds),
                 cause not in p.causes,
                 p.only_for != gender,
                 bool(p.causes) and cause not in p.causes,
                 p.only_for not in (None, gender),
                 gender not in p.common_for,
-                min(kinds.index(kind) for kind in p.kinds if kind in kinds),
                 self._order[p.id],
             )
 
         return tuple(sorted(fitting, key=rank))
 
-    def _notes(self, answers: Answers, procedures: tuple[Procedure, ...]) -> tuple[str, ...]:
-        """What the chosen answers add (such as advice about pain), then a word when nothing is listed."""
-        notes = [note for key in zip(QUESTION_IDS, answers, strict=True) if (note := self._notes_of.get(key))]
-        if not procedures:
-            notes.append(self.table.notes.area_unsure if answers.area == UNSURE else self.table.notes.no_procedure)
-        return tuple(notes)
+    def _advice(self, answers: Answers, rule: Rule) -> tuple[Advice, ...]:
+        """What the chosen answers add (such as advice about pain), then the rule's own advice, then the
+        note of another category that the rule's reason speaks of (the insurer decides)."""
+        advice = [
+            Advice(f"{q}={code}", note)
+            for q, code in zip(QUESTION_IDS, answers, strict=True)
+            if (note := self._notes_of.get((q, code)))
+        ]
+        if rule.advice is not None:
+            advice.append(Advice(f"rule={rule.id}", rule.advice))
+        shown = rule.show_note_of
+        if shown is not None and shown != rule.category and (note := self._categories[shown].note) is not None:
+            advice.append(Advice(f"category={shown}", note))
+        return tuple(advice)
 
     def _what_if(self, answers: Answers, category: Category) -> WhatIf | None:
         """Find the first single changed answer, among those the table offers, that would decide

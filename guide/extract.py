@@ -14,7 +14,7 @@ from guide.table import iter_texts
 
 #: What translators are told about a field, by its name.
 NOTES = {
-    "what_if": 'Completes the sentence "Had %(condition)s, it would most likely have been %(category)s."',
+    "what_if": 'Completes the sentence "If %(condition)s, this would most likely be %(category)s."',
     "desk_label": "A question the front desk reads, about the caller (third person).",
     "desk_script": "A line the front desk reads aloud to the caller.",
     "desk_label_other": "The same question when the call is about someone else (a child, a relative).",
@@ -22,6 +22,8 @@ NOTES = {
     "short": "A short name for the question, in the list of answers.",
     "error": "An error message shown when the question was not answered.",
     "call_to_action": "The clinic's own tagline, shown next to its phone number.",
+    "note": "Advice shown on a result apart from its reasons.",
+    "advice": "Advice shown on a result apart from its reasons.",
 }
 
 

@@ -33,7 +33,7 @@ def what_if_sentence(rec: Recommendation) -> str | None:
     if rec.what_if is None:
         return None
     return gettext(
-        "Had %(condition)s, it would most likely have been %(category)s.",
+        "If %(condition)s, this would most likely be %(category)s.",
         condition=translate(rec.what_if.condition),
         category=lower_first(translate(rec.what_if.category.label)),
     )
@@ -83,6 +83,8 @@ def assessment(rec: Recommendation) -> bytes:
             "category": presented["category"],
             "procedures": [{"id": p["id"], "name": p["name"], "kind": p["kind"]} for p in presented["procedures"]],
             "reasons": presented["reasons"],
+            "advice": presented["advice"],
+            "empty": presented["empty"],
             "rule": presented["rule"],
             "consultation": presented["consultation"],
         }
@@ -125,6 +127,8 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
             for p, kind in zip(rec.procedures, rec.kinds, strict=True)
         ],
         "reasons": [translate(reason) for reason in rec.reasons],
+        "advice": [{"id": advice.id, "text": translate(advice.text)} for advice in rec.advice],
+        "empty": translate(rec.empty) if rec.empty else None,
         "rule": rec.rule.id,
         "what_if": what_if_sentence(rec),
         "consultation": consultation(),

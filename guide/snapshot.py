@@ -15,10 +15,13 @@ from typing import Any
 
 
 def note_names(table: Any) -> dict[str, str]:
-    """Every note the engine may add, by name: `no_procedure`, or the answer it comes with (`cause=pain`)."""
+    """Every note the engine may add, by name: `no_procedure`, the answer it comes with (`cause=pain`),
+    the rule whose advice it is (`rule=pain-breasts`) or the category whose note a rule shows."""
     names = {name: text for name, text in table.notes}
     for question in table.questions:
         names.update({f"{question.id}={c.id}": c.note for c in question.choices if getattr(c, "note", None)})
+    names.update({f"rule={r.id}": r.advice for r in table.rules if getattr(r, "advice", None)})
+    names.update({f"category={c.id}": c.note for c in table.categories if getattr(c, "note", None)})
     return names
 
 

@@ -107,6 +107,7 @@ class Choice(_Model):
     hint: Text | None = None
     what_if: Text | None = None
     note: Text | None = None
+    order: list[Kind] | None = None
 
 
 class Question(_Model):
@@ -145,6 +146,7 @@ class Procedure(_Model):
     causes: list[Code] = []
     common_for: list[Code] = []
     only_for: Code | None = None
+    not_for: list[dict[Code, list[Code]]] = []
 
     @property
     def listed_as(self) -> Kind:
@@ -160,6 +162,8 @@ class Rule(_Model):
     category: CategoryId
     reason: Text
     offer: list[Kind] | None = None
+    advice: Text | None = None
+    show_note_of: CategoryId | None = None
 
 
 class Notes(_Model):

@@ -46,7 +46,7 @@ def test_assess_answers_per_the_contract(client, engine):
     response = assess(client, {"goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"})
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"category", "procedures", "reasons", "rule", "consultation"}
+    assert set(data) == {"category", "procedures", "reasons", "advice", "empty", "rule", "consultation"}
     rec = engine.decide(("appearance", "trauma", "male", "nose"))
     assert (data["category"], data["rule"]) == (rec.category.id, rec.rule.id)
     assert data["reasons"] == list(rec.reasons)
@@ -127,7 +127,7 @@ def test_errors_come_in_the_request_language(app, client, engine):
 
     response = assess(client, {"goal": "looks"}, headers={"Accept-Language": "es"})
     errors = response.get_json()["errors"]
-    assert errors["goal"][0].startswith('"looks" no es una respuesta')
+    assert errors["goal"][0].startswith("«looks» no es una respuesta")
     with app.test_request_context(), force_locale("es"):
         expected = gettext(engine.table.question("cause").error)
     assert expected != engine.table.question("cause").error

@@ -155,6 +155,42 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "only_for: unspecified",
         'procedure "repair": "only_for" must name a sex, not "unspecified"',
     ),
+    (
+        "not_for names an unknown answer",
+        lambda d: procedure(d, "repair").update(not_for=[{"cause": ["traumma"]}]),
+        "- traumma",
+        'procedure "repair": "not_for" names unknown answer "traumma" for question "cause"',
+    ),
+    (
+        "not_for names an unknown question",
+        lambda d: procedure(d, "repair").update(not_for=[{"cuase": ["trauma"]}]),
+        "cuase:",
+        'procedure "repair": "not_for" names unknown question "cuase"',
+    ),
+    (
+        "a not_for condition that names nothing",
+        lambda d: procedure(d, "repair").update(not_for=[{}]),
+        "- {}",
+        'procedure "repair": a "not_for" condition names no answer, so it excludes everything',
+    ),
+    (
+        "an order lists a kind twice",
+        lambda d: question(d, "goal")["choices"][0].update(order=["cosmetic", "cosmetic"]),
+        "order:",
+        'question "goal", answer "appearance": "order" lists a kind twice',
+    ),
+    (
+        "a rule shows the note of its own category",
+        lambda d: (d["categories"][1].update(note="Insurer."), rule(d, "hurt").update(show_note_of="reconstructive")),
+        "show_note_of: reconstructive",
+        'rule "hurt": "show_note_of" names its own category, whose note it shows anyway',
+    ),
+    (
+        "a rule shows the note of a category that has none",
+        lambda d: rule(d, "open-cause").update(show_note_of="reconstructive"),
+        "show_note_of: reconstructive",
+        'rule "open-cause": "show_note_of" names category "reconstructive", which has no "note"',
+    ),
 ]
 
 

@@ -123,14 +123,34 @@ def test_a_rule_may_narrow_what_its_result_offers():
 # ---------------------------------------------------------------- causes and areas ----
 
 
-def test_a_procedure_tied_to_a_cause_is_listed_only_for_it_or_when_the_cause_is_not_known():
+def test_a_procedure_tied_to_a_cause_is_listed_only_for_it_not_when_the_cause_is_not_known():
     engine = with_procedures(
         {"id": "after_illness", "kinds": ["reconstructive"], "causes": ["disease"]},
         {"id": "any_repair", "kinds": ["reconstructive"]},
     )
     assert ids(engine.decide(("appearance", "disease", "female", "nose"))) == ["after_illness", "any_repair"]
     assert ids(engine.decide(("appearance", "trauma", "female", "nose"))) == ["any_repair"]
-    assert ids(engine.decide(("appearance", "unsure", "female", "nose"))) == ["any_repair", "after_illness"]
+    assert ids(engine.decide(("appearance", "unsure", "female", "nose"))) == ["any_repair"]
+
+
+def test_a_procedure_is_not_listed_for_the_answers_it_does_not_treat():
+    engine = with_procedures(
+        {"id": "reshape", "kinds": ["reconstructive"], "not_for": [{"cause": ["trauma"]}, {"gender": ["male"]}]},
+        {"id": "any_repair", "kinds": ["reconstructive"]},
+    )
+    assert ids(engine.decide(("appearance", "disease", "female", "nose"))) == ["reshape", "any_repair"]
+    assert ids(engine.decide(("appearance", "trauma", "female", "nose"))) == ["any_repair"]
+    assert ids(engine.decide(("appearance", "disease", "male", "nose"))) == ["any_repair"]
+    assert ids(engine.decide(("appearance", "disease", "unspecified", "nose"))) == ["reshape", "any_repair"]
+
+
+def test_a_not_for_condition_excludes_only_where_all_its_answers_match():
+    engine = with_procedures(
+        {"id": "reshape", "kinds": ["reconstructive"], "not_for": [{"goal": ["function"], "cause": ["none"]}]},
+    )
+    assert ids(engine.decide(("function", "none", "female", "nose"))) == []
+    assert ids(engine.decide(("function", "trauma", "female", "nose"))) == ["reshape"]
+    assert ids(engine.decide(("appearance", "trauma", "female", "nose"))) == ["reshape"]
 
 
 def test_an_unknown_area_lists_only_what_is_tied_to_the_cause():
@@ -141,22 +161,44 @@ def test_an_unknown_area_lists_only_what_is_tied_to_the_cause():
     assert ids(engine.decide(("appearance", "disease", "female", "unsure"))) == ["after_illness"]
     rec = engine.decide(("appearance", "trauma", "female", "unsure"))
     assert ids(rec) == []
-    assert rec.notes == (engine.table.notes.area_unsure,)
+    assert rec.empty == engine.table.notes.area_unsure
 
 
-def test_when_nothing_fits_a_known_area_the_surgeon_will_advise():
+def test_when_nothing_fits_a_known_area_one_sentence_says_the_surgeon_will_advise_and_no_reason_repeats_it():
     engine = with_procedures({"id": "nose_only", "kinds": ["reconstructive"]})
     rec = engine.decide(("appearance", "trauma", "female", "chest"))
     assert rec.procedures == ()
-    assert rec.reasons == (rec.rule.reason, engine.table.notes.no_procedure)
+    assert rec.empty == engine.table.notes.no_procedure
+    assert rec.reasons == (rec.rule.reason,)
+    assert engine.decide(("appearance", "trauma", "female", "nose")).empty is None
 
 
-def test_an_answer_with_a_note_adds_it_to_the_reasons():
+def test_an_answer_with_a_note_adds_it_as_advice_not_as_a_reason():
     data = tiny()
     data["questions"][1]["choices"][2]["note"] = "Have it examined."  # cause: disease
     engine = engine_of(data)
-    assert "Have it examined." in engine.decide(("appearance", "disease", "female", "nose")).reasons
-    assert "Have it examined." not in engine.decide(("appearance", "trauma", "female", "nose")).reasons
+    rec = engine.decide(("appearance", "disease", "female", "nose"))
+    assert [(a.id, a.text) for a in rec.advice] == [("cause=disease", "Have it examined.")]
+    assert "Have it examined." not in rec.reasons
+    assert engine.decide(("appearance", "trauma", "female", "nose")).advice == ()
+
+
+def test_a_rule_with_advice_adds_it_to_every_result_it_reports():
+    data = tiny()
+    data["rules"][0]["advice"] = "Call 911 if it is sudden."  # hurt: trauma or disease
+    engine = engine_of(data)
+    for rec in engine.decide_all().values():
+        assert ("rule=hurt" in [a.id for a in rec.advice]) == (rec.rule.id == "hurt"), rec.answers
+
+
+def test_a_rule_left_open_can_show_the_note_of_the_category_its_reason_speaks_of():
+    data = tiny()
+    data["categories"][1]["note"] = "The insurer decides."
+    data["rules"][-1]["show_note_of"] = "reconstructive"  # open-cause
+    engine = engine_of(data)
+    rec = engine.decide(("appearance", "unsure", "female", "nose"))
+    assert [(a.id, a.text) for a in rec.advice] == [("category=reconstructive", "The insurer decides.")]
+    assert engine.decide(("unsure", "none", "female", "nose")).advice == ()
 
 
 # ---------------------------------------------------------------- order ----
@@ -191,10 +233,24 @@ def test_what_is_tied_to_the_patients_cause_comes_before_what_is_made_for_their_
     assert ids(engine.decide(("appearance", "trauma", "male", "nose"))) == ["mens"]
 
 
-def test_in_a_result_left_open_the_order_of_kinds_offered_breaks_ties():
+def test_in_a_result_left_open_the_order_of_kinds_offered_comes_first():
     engine = with_procedures({"id": "looks", "kinds": ["cosmetic"]}, {"id": "repair", "kinds": ["reconstructive"]})
     assert engine.table.category("undetermined").offer == ["reconstructive", "cosmetic"]
     assert ids(engine.decide(("unsure", "none", "female", "nose"))) == ["repair", "looks"]
+
+
+def test_an_answer_with_an_order_puts_the_kinds_that_serve_it_first():
+    data = tiny()
+    data["questions"][0]["choices"][0]["order"] = ["cosmetic", "reconstructive"]  # goal: appearance
+    data["procedures"] = [
+        {"id": "repair", "name": "R", "summary": "S.", "areas": ["nose"], "kinds": ["reconstructive"]},
+        {"id": "looks", "name": "L", "summary": "S.", "areas": ["nose"], "kinds": ["cosmetic"]},
+        {"id": "illness", "name": "I", "summary": "S.", "areas": ["nose"], "kinds": ["reconstructive"],
+         "causes": ["unsure"]},
+    ]  # fmt: skip
+    engine = engine_of(data)
+    assert ids(engine.decide(("appearance", "unsure", "female", "nose"))) == ["looks", "illness", "repair"]
+    assert ids(engine.decide(("unsure", "unsure", "female", "nose"))) == ["illness", "repair", "looks"]
 
 
 # ---------------------------------------------------------------- what if ----
