@@ -262,15 +262,15 @@ class Engine:
         return tuple(sorted(fitting, key=rank))
 
     def _advice(self, answers: Answers, rule: Rule) -> tuple[Advice, ...]:
-        """What the chosen answers add (such as advice about pain), then the rule's own advice, then the
-        note of another category that the rule's reason speaks of (the insurer decides)."""
-        advice = [
+        """The rule's own advice first (sudden chest pain is an emergency), then what the chosen answers
+        add (such as advice about pain), then the note of another category that the rule's reason speaks
+        of (the insurer decides)."""
+        advice = [Advice(f"rule={rule.id}", rule.advice)] if rule.advice is not None else []
+        advice += [
             Advice(f"{q}={code}", note)
             for q, code in zip(QUESTION_IDS, answers, strict=True)
             if (note := self._notes_of.get((q, code)))
         ]
-        if rule.advice is not None:
-            advice.append(Advice(f"rule={rule.id}", rule.advice))
         shown = rule.show_note_of
         if shown is not None and shown != rule.category and (note := self._categories[shown].note) is not None:
             advice.append(Advice(f"category={shown}", note))

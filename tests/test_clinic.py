@@ -243,7 +243,9 @@ def test_pain_advice_is_advice_of_its_own_on_every_pain_result_never_a_reason(en
 
 def test_every_result_for_chest_pain_says_sudden_chest_pain_is_an_emergency(engine):
     for rec in engine.decide_all().values():
-        assert (CHEST_PAIN in advice(rec)) == ((rec.answers.cause, rec.answers.area) == ("pain", "breast_chest"))
+        chest_pain = (rec.answers.cause, rec.answers.area) == ("pain", "breast_chest")
+        assert (CHEST_PAIN in advice(rec)) == chest_pain, rec.answers
+        assert not chest_pain or rec.advice[0].id == CHEST_PAIN, "the emergency comes first"
     said = {
         a.text for rec in family(engine, cause="pain", area="breast_chest") for a in rec.advice if a.id == CHEST_PAIN
     }
