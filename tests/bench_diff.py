@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from guide import diff
+from guide import diff, report
 from guide.rules import rules_path
 
 RUNS = 5
@@ -54,7 +54,7 @@ def main() -> None:
             f"different, {len(found.groups)} changes, {families} families, {len(found.texts)} reworded texts"
         )
         for name, old in (("HEAD → working", "HEAD"), ("variant → working", other)):
-            seconds = median_seconds(lambda old=old: diff.run(old, None))
+            seconds = median_seconds(lambda old=old: report.run(old, None))
             print(f"[diff] in process, {name}: {seconds:.3f} s (median of {RUNS})")
         quiet = {"capture_output": True, "check": False}
         for name, command in (
