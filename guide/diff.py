@@ -569,7 +569,7 @@ def _moved(tr: Translator, kind: str, place: str, procedure: str) -> str:
 
 def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
     if key is None:
-        return tr.gettext("none")
+        return tr.gettext("no what-if line")
     question_id, code, category = key
     answer = tr.text(diff.labels.get(("answer", question_id, code), code))
     return f"“{answer}” ({tr.text(diff.labels['category', category, 'label'])})"
@@ -581,7 +581,7 @@ def _note(tr: Translator, diff: Diff, note: str) -> str:
 
 
 def _notes(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
-    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("none")
+    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("no notes")
 
 
 def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:

@@ -250,6 +250,10 @@ def _empty_lists(diff: Diff) -> set[Combo]:
     }
 
 
+def _answer_or_none(diff: Diff, tr: Translator, question: str, code: str | None) -> str:
+    return answer_name(diff, tr, question, code) if code else tr.gettext("no answer")
+
+
 def _safety(diff: Diff, tr: Translator) -> list[Finding]:
     """What a surgeon checks first: answer codes, reconstructive surgery, notes lost, empty lists, what-if lines."""
     findings = [
@@ -258,8 +262,8 @@ def _safety(diff: Diff, tr: Translator) -> list[Finding]:
                 "The answer code character %(character)s of “%(question)s” meant “%(before)s”, now “%(after)s”",
                 character=change.character,
                 question=question_name(diff, tr, change.question),
-                before=answer_name(diff, tr, change.question, change.before) if change.before else tr.gettext("none"),
-                after=answer_name(diff, tr, change.question, change.after) if change.after else tr.gettext("none"),
+                before=_answer_or_none(diff, tr, change.question, change.before),
+                after=_answer_or_none(diff, tr, change.question, change.after),
             ),
             [],
             True,
