@@ -55,20 +55,36 @@ def table_command(path: str | None) -> None:
 @guide_cli.command("diff")
 @click.argument("old")
 @click.argument("new", required=False)
+@click.option("--summary", "summary", is_flag=True, help="Print only the summary: one screen, safety first.")
 @click.option("--json", "json_output", is_flag=True, help="Print JSON instead of Markdown.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Write the report as one HTML page to FILE.")
 @click.option("--lang", "language", default="en", help="Language of the report (en, or a language with a catalog).")
-def diff_command(old: str, new: str | None, json_output: bool, language: str) -> None:
+def diff_command(
+    old: str, new: str | None, summary: bool, json_output: bool, html_file: str | None, language: str
+) -> None:
     """What patients are told differently under NEW (default: the working table) than under OLD.
 
-    OLD and NEW are paths of tables or git revisions of rules.yaml (HEAD, HEAD~3, main).
+    OLD and NEW are paths of tables or git revisions of rules.yaml (HEAD, HEAD~3, main). The report
+    opens with a summary (safety first), then goes situation by situation, in the patient's words.
     Exit status: 0 nothing changed, 1 something did, 2 a table is broken.
     """
-    from guide import diff  # only this command needs it: `guide check` starts without it
+    from guide import diff, report  # only this command needs them: `guide check` starts without them
 
     if language not in diff.languages():
         raise click.BadParameter(f"{language!r} is not one of {', '.join(diff.languages())}", param_hint="'--lang'")
-    status, report, problems = diff.run(old, new, language=language, json_output=json_output)
+    if sum((summary, json_output, html_file is not None)) > 1:
+        raise click.UsageError("Choose one of --summary, --json and --html.")
+    form = "html" if html_file else "json" if json_output else "summary" if summary else "markdown"
+    status, text, problems = report.run(old, new, language=language, form=form)
     if problems:
         click.echo(problems, err=True)
-    click.echo(report, nl=False)
+    if html_file and status != diff.BROKEN:
+        try:
+            with open(html_file, "w", encoding="utf-8") as page:
+                page.write(text)
+        except OSError as error:
+            raise click.FileError(html_file, hint=error.strerror) from None
+        click.echo(f"{html_file}: {len(text.encode('utf-8')) // 1024} KB", err=True)
+    else:
+        click.echo(text, nl=False)
     sys.exit(status)

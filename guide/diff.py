@@ -6,7 +6,9 @@ procedures in order, what-if, notes) is compared. A difference is split into sin
 ("Reconstructive surgery → Not clear yet", "adds Gynecomastia correction first"); the combinations
 that see one change are covered EXACTLY by few disjoint "families": products of answer sets per
 question (`cause = pain, area ∈ {nose, ears}, any goal, any gender`). A combination that sees two
-changes is in both. Texts reworded without any outcome changing are listed once per text.
+changes is in both. Texts reworded without any outcome changing are listed once per text. The
+combinations that see a change are also grouped into clinical situations (one family per change of
+category and reason), which `guide.report` renders for the surgeon.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -300,6 +302,39 @@ class TextChange:
     count: int
 
 
+#: The kinds of change that make a clinical situation: the category and the reason a result gives.
+MAIN_KINDS = frozenset({"removed_combination", "new_combination", "category", "reason"})
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A family of answers that sees one main change (of category, of reason, or none): a block of the report.
+
+    `facts` holds every change its combinations see, each with the cubes (inside `cube`) of those
+    that see it, or None when all of them do. `example` is a combination that sees what most of them see.
+    """
+
+    cube: Cube
+    combos: frozenset[Combo]
+    main: tuple[Fact, ...]
+    facts: tuple[tuple[Fact, tuple[Cube, ...] | None], ...]
+    example: Combo
+    uniform: bool  # every combination of it sees the same result before, and the same after
+
+
+@dataclass(frozen=True)
+class CodeChange:
+    """A character of the answer codes that stands for another answer under the new table (see guide.codes).
+
+    Filled by the answer-code check; empty where the tables carry no stable codes.
+    """
+
+    question: str
+    character: str
+    before: str | None  # the answer it stood for, None when none
+    after: str | None
+
+
 @dataclass(frozen=True)
 class Diff:
     """Everything that differs for patients between two tables."""
@@ -311,6 +346,10 @@ class Diff:
     groups: tuple[ChangeGroup, ...]
     texts: tuple[TextChange, ...]
     labels: dict[Key, str]  # English sources of category labels, procedure names, notes, of both tables
+    situations: tuple[Situation, ...] = ()
+    before: dict[Combo, Told] = field(default_factory=dict)
+    after: dict[Combo, Told] = field(default_factory=dict)
+    code_changes: tuple[CodeChange, ...] = ()
 
     @property
     def status(self) -> int:
@@ -346,15 +385,63 @@ def _text_changes(before: dict[Combo, Told], after: dict[Combo, Told]) -> list[T
     return [TextChange(key, old, new, n) for (key, old, new), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
 
 
+def seen(record: Told | None) -> tuple[Any, ...] | None:
+    """What a patient sees of a result, without the rule's id: two equal views read the same."""
+    if record is None:
+        return None
+    reason = record.texts["rule", record.rule, "reason"]
+    return (record.category, reason, record.procedures, record.kinds, record.what_if, record.notes)
+
+
+def _situation_rank(situation: Situation) -> tuple[Any, ...]:
+    """Moves into or out of reconstructive surgery first, then by the first kind of change, the largest first."""
+    reconstructive = any(f.kind == "category" and "reconstructive" in (f.before, f.after) for f in situation.main)
+    first = min((KIND_ORDER.index(f.kind) for f in situation.main), default=len(KIND_ORDER))
+    return (not reconstructive, first, -len(situation.combos), situation.example)
+
+
+def situations(
+    facts: dict[Combo, tuple[Fact, ...]],
+    before: dict[Combo, Told],
+    after: dict[Combo, Told],
+    domains: tuple[tuple[str, ...], ...],
+) -> tuple[Situation, ...]:
+    """Group the combinations that see a change into situations: one family per main change, covered exactly."""
+    by_main: dict[tuple[Fact, ...], list[Combo]] = defaultdict(list)
+    for combo, found in facts.items():
+        by_main[tuple(f for f in found if f.kind in MAIN_KINDS)].append(combo)
+    found_situations = []
+    for main, combos in by_main.items():
+        for cube in cover(combos, domains):
+            inside = [combo for combo in combos if in_cube(combo, cube)]
+            where: dict[Fact, list[Combo]] = defaultdict(list)
+            for combo in inside:
+                for fact in facts[combo]:
+                    where[fact].append(combo)
+            listed = tuple(
+                (fact, None if len(members) == len(inside) else tuple(cover(members, domains)))
+                for fact, members in sorted(where.items(), key=lambda i: (KIND_ORDER.index(i[0].kind), str(i[0])))
+            )
+            views = Counter((seen(before.get(c)), seen(after.get(c))) for c in inside)
+            common = views.most_common(1)[0][0]
+            example = next(c for c in inside if (seen(before.get(c)), seen(after.get(c))) == common)
+            found_situations.append(Situation(cube, frozenset(inside), main, listed, example, len(views) == 1))
+    return tuple(sorted(found_situations, key=_situation_rank))
+
+
 def compare(old: Decisions, new: Decisions, old_name: str = "OLD", new_name: str = "NEW") -> Diff:
     """Compare what every combination is told under two tables, and group what differs."""
     before, after = old.told, new.told
     domains = _domains(old, new)
     by_fact: dict[Fact, list[Combo]] = defaultdict(list)
+    by_combo: dict[Combo, tuple[Fact, ...]] = {}
     everything = list(itertools.product(*domains))
     for combo in everything:
         if combo in before or combo in after:
-            for fact in change_of(before.get(combo), after.get(combo)):
+            found = change_of(before.get(combo), after.get(combo))
+            if found:
+                by_combo[combo] = found
+            for fact in found:
                 by_fact[fact].append(combo)
     groups = []
     for fact, combos in by_fact.items():
@@ -368,10 +455,33 @@ def compare(old: Decisions, new: Decisions, old_name: str = "OLD", new_name: str
     groups.sort(key=lambda g: (KIND_ORDER.index(g.fact.kind), -len(g.combos), str(g.fact)))
     reachable = sum(1 for combo in everything if combo in before or combo in after)
     texts = _text_changes(before, after)
-    return Diff(old_name, new_name, domains, reachable, tuple(groups), tuple(texts), old.labels | new.labels)
+    return Diff(
+        old_name,
+        new_name,
+        domains,
+        reachable,
+        tuple(groups),
+        tuple(texts),
+        old.labels | new.labels,
+        situations(by_combo, before, after, domains),
+        before,
+        after,
+    )
 
 
 # -------------------------------------------------------------- translation ----
+
+
+class _Missing(NullTranslations):
+    """The last fallback of a catalog: it keeps every text the catalog lacked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def gettext(self, message: str) -> str:
+        self.asked.add(message)
+        return message
 
 
 class Translator:
@@ -385,6 +495,8 @@ class Translator:
             self.catalog = Translations.load(str(TRANSLATIONS), [language], "messages")
             if not isinstance(self.catalog, Translations):
                 raise LookupError(f"no translations for {language!r} in {TRANSLATIONS}")
+        self.missing = _Missing()
+        self.catalog.add_fallback(self.missing)
 
     def gettext(self, message: str, **values: Any) -> str:
         """Translate one of our sentences and fill in its values."""
@@ -400,8 +512,14 @@ class Translator:
         return self.catalog.gettext(source)
 
     def lacks(self, source: str) -> bool:
-        """Tell whether a text of the table has no translation into the report's language."""
-        return self.language != "en" and self.catalog.gettext(source) == source
+        """Tell whether a text of the table has no translation into the report's language.
+
+        A text its translation spells the same ("Abdomen") is not lacking.
+        """
+        if self.language == "en":
+            return False
+        self.catalog.gettext(source)
+        return source in self.missing.asked
 
 
 def languages() -> tuple[str, ...]:
@@ -451,9 +569,10 @@ def _moved(tr: Translator, kind: str, place: str, procedure: str) -> str:
 
 def _what_if_key(tr: Translator, diff: Diff, key: tuple[str, str, str] | None) -> str:
     if key is None:
-        return tr.gettext("none")
+        return tr.gettext("no what-if line")
     question_id, code, category = key
-    return f"{_code(question_id)} = {_code(code)} ({tr.text(diff.labels['category', category, 'label'])})"
+    answer = tr.text(diff.labels.get(("answer", question_id, code), code))
+    return f"“{answer}” ({tr.text(diff.labels['category', category, 'label'])})"
 
 
 def _note(tr: Translator, diff: Diff, note: str) -> str:
@@ -462,7 +581,7 @@ def _note(tr: Translator, diff: Diff, note: str) -> str:
 
 
 def _notes(tr: Translator, diff: Diff, notes: tuple[str, ...]) -> str:
-    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("none")
+    return ", ".join(_note(tr, diff, note) for note in notes) or tr.gettext("no notes")
 
 
 def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
@@ -474,9 +593,7 @@ def fact_text(fact: Fact, diff: Diff, tr: Translator) -> str:
     procedure = label("procedure", fact.item, "name")
     sentences = {
         "category": lambda: label("category", fact.before, "label") + " → " + label("category", fact.after, "label"),
-        "reason": lambda: tr.gettext(
-            "reason: rule %(before)s → rule %(after)s", before=_code(fact.before), after=_code(fact.after)
-        ),
+        "reason": lambda: tr.gettext("gives another reason"),
         "removes": lambda: tr.gettext("removes %(procedure)s", procedure=procedure),
         "adds": lambda: _moved(tr, "adds", fact.after, procedure),
         "moves": lambda: _moved(tr, "moves", fact.after, procedure),
@@ -558,99 +675,6 @@ def text_name(key: Key, tr: Translator) -> str:
     return (names.get((kind, rest[-1])) or names[kind,])()
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-#: Which lines of the example's table show a change: 0 category, 1 reason, 2 procedures, 3 what-if, 4 notes.
-ROWS = {"category": {1}, "reason": {1}, "removes": {2}, "adds": {2}, "moves": {2}, "kind": {2}, "what_if": {3}}
-ROWS |= dict.fromkeys(("removes_note", "adds_note", "notes_order"), {4})
-
-
-def _told_rows(kind: str, before: dict | None, after: dict | None, tr: Translator) -> list[str]:
-    """The example's before/after table: the category, and the lines that show this kind of change."""
-
-    def cells(record: dict | None) -> list[str]:
-        if record is None:
-            return ["—"] * 5
-        rule = tr.gettext("rule %(rule)s", rule=_code(record["rule"]))
-        procedures = ", ".join(f"{n}. {p['name']}" for n, p in enumerate(record["procedures"], start=1))
-        return [
-            record["category_label"],
-            f"{record['reason']} ({rule})",
-            procedures or "—",
-            record["what_if"] or "—",
-            " ".join(record["notes"]) or "—",
-        ]
-
-    names = [tr.gettext("Category"), tr.gettext("Reason"), tr.gettext("Procedures")]
-    names += [tr.gettext("What if"), tr.gettext("Notes")]
-    rows = ["| | " + tr.gettext("Before") + " | " + tr.gettext("After") + " |", "|---|---|---|"]
-    shown = {0} | ROWS.get(kind, {1, 2, 3, 4})
-    for number, (name, old, new) in enumerate(zip(names, cells(before), cells(after), strict=True)):
-        if number in shown:
-            rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
-    return rows
-
-
-def _summary(diff: Diff, tr: Translator) -> str:
-    compared = tr.ngettext(
-        "All %(num)s combination of answers compared.",
-        "All %(num)s combinations of answers compared.",
-        diff.combinations,
-    )
-    if diff.status == SAME:
-        return compared + " " + tr.gettext("No patient is told anything different.")
-    return (
-        compared
-        + " "
-        + tr.gettext(
-            "Combinations told something different: %(changed)s (changes: %(changes)s, families: %(families)s). "
-            "Reworded texts: %(texts)s.",
-            changed=diff.changed,
-            changes=len(diff.groups),
-            families=sum(len(group.families) for group in diff.groups),
-            texts=len(diff.texts),
-        )
-    )
-
-
-def _group_lines(number: int, group: ChangeGroup, diff: Diff, tr: Translator) -> list[str]:
-    lines = ["", f"## {number}. {change_text(group.fact, diff, tr)}", ""]
-    lines += [tr.ngettext("%(num)s combination, in:", "%(num)s combinations, in:", len(group.combos)), ""]
-    for family in group.families:
-        count = tr.ngettext("%(num)s combination", "%(num)s combinations", family.count)
-        example = tr.gettext("e.g. %(answers)s", answers=answers_text(family.example))
-        lines.append(f"- {describe(family.cube, diff.domains, tr)}: {count}, {example}")
-    example = tr.gettext("Example: %(answers)s", answers=answers_text(group.families[0].example))
-    lines += ["", example, ""]
-    return lines + _told_rows(group.fact.kind, told_texts(group.before, tr), told_texts(group.after, tr), tr)
-
-
-def _text_lines(diff: Diff, tr: Translator) -> list[str]:
-    lines = ["", "## " + tr.gettext("Reworded texts"), ""]
-    before, after = tr.gettext("before"), tr.gettext("after")
-    for change in diff.texts:
-        count = tr.ngettext("shown to %(num)s combination", "shown to %(num)s combinations", change.count)
-        lines.append(f"- {text_name(change.key, tr)}, {count}:")
-        gone = " " + tr.gettext("(no longer in the catalog: shown in English)") if tr.lacks(change.before) else ""
-        lines.append(f"  - {before}: {tr.text(change.before)}{gone}")
-        missing = " " + tr.gettext("(not translated yet: run make translations)") if tr.lacks(change.after) else ""
-        lines.append(f"  - {after}: {tr.text(change.after)}{missing}")
-    return lines
-
-
-def markdown(diff: Diff, tr: Translator) -> str:
-    """The report as Markdown, for a pull request or an e-mail to the surgeon."""
-    title = tr.gettext("What patients are told: %(old)s → %(new)s", old=_code(diff.old_name), new=_code(diff.new_name))
-    lines = ["# " + title, "", _summary(diff, tr)]
-    for number, group in enumerate(diff.groups, start=1):
-        lines += _group_lines(number, group, diff, tr)
-    if diff.texts:
-        lines += _text_lines(diff, tr)
-    return "\n".join(lines) + "\n"
-
-
 def as_json(diff: Diff, tr: Translator) -> str:
     """The report as JSON."""
 
@@ -700,19 +724,3 @@ def as_json(diff: Diff, tr: Translator) -> str:
         ],
     }
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-
-
-def run(old: str, new: str | None, *, language: str = "en", json_output: bool = False) -> tuple[int, str, str]:
-    """Compare two tables; return the exit status, the report and the problems (for stderr)."""
-    loaded, problems = [], []
-    for spec in (old, new):
-        try:
-            loaded.append(read_table(spec))
-        except RuleTableError as error:
-            problems += error.problems
-    if problems:
-        return BROKEN, "", "\n".join(problems)
-    (old_decisions, old_name), (new_decisions, new_name) = loaded
-    diff = compare(old_decisions, new_decisions, old_name, new_name)
-    tr = Translator(language)
-    return diff.status, (as_json if json_output else markdown)(diff, tr), ""

@@ -70,9 +70,12 @@ def record(rec: Any, by_text: dict[str, str]) -> dict[str, Any]:
 
 
 def labels(table: Any) -> list[list[Any]]:
-    """The texts a change names things by: category labels, procedure names, notes."""
+    """The texts a change names things by: category labels, procedure names, notes, questions and answers."""
     found = [[["category", c.id, "label"], c.label] for c in table.categories]
     found += [[["procedure", p.id, "name"], p.name] for p in table.procedures]
+    for question in table.questions:
+        found.append([["question", question.id, "short"], getattr(question, "short", None) or question.id])
+        found += [[["answer", question.id, c.id], c.label] for c in question.choices]
     return found + [[["note", name], text] for name, text in note_names(table).items()]
 
 
