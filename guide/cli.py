@@ -61,7 +61,8 @@ def diff_command(old: str, new: str | None, json_output: bool, language: str) ->
     """What patients are told differently under NEW (default: the working table) than under OLD.
 
     OLD and NEW are paths of tables or git revisions of rules.yaml (HEAD, HEAD~3, main).
-    Exit status: 0 nothing changed, 1 something did, 2 a table is broken.
+    Exit status: 0 nothing changed, 1 something did, 2 a table is broken, 3 codes already given out open other
+    answers (or none) under NEW.
     """
     from guide import diff  # only this command needs it: `guide check` starts without it
 
