@@ -8,9 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from guide import LANGUAGES
-
-from .conftest import DESKTOP, GUIDE, PHONE
+from .conftest import DESKTOP, GUIDE, LANGUAGES, PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -8,12 +8,12 @@ from html import unescape
 
 import pytest
 
-from guide import LANGUAGES, codes, present
+from guide import codes, present
 from guide.codes import ALPHABET, LENGTH, BadCode, CodeError
 from guide.engine import combinations
 from guide.rules import open_guide
 
-from .conftest import RULES
+from .conftest import LANGUAGES, RULES
 
 ENGINE = open_guide(RULES).engine
 QUESTIONS = ENGINE.questions

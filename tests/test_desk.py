@@ -13,12 +13,12 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from guide import codes, create_app, desk
+from guide import codes, create_app, desk, present
 from guide.engine import combinations
 from guide.rules import open_guide
 from guide.table import QUESTION_IDS
 
-from .conftest import RULES
+from .conftest import LANGUAGES, RULES
 from .synthetic import dump
 
 ENGINE = open_guide(RULES).engine
@@ -187,7 +187,7 @@ def test_a_missing_answer_is_explained_to_staff(desk_client):
 def test_the_staff_message_comes_in_every_language(desk_client):
     page = page_of(desk_client.post("/desk?lang=es", data={"goal": "function"}))
     texts = [json.loads(html.unescape(t)) for t in re.findall(r'data-texts="([^"]+)"', page)]
-    assert texts and all(set(t) == {"en", "es"} for t in texts)
+    assert texts and all(set(t) == set(LANGUAGES) for t in texts)
     assert any("«" in t["es"] and "“" in t["en"] for t in texts)
 
 
@@ -433,12 +433,15 @@ def test_a_damaged_state_in_the_address_asks_the_lines_again(desk_client):
     assert checked(page) == {}
 
 
-def test_the_wrong_code_message_comes_in_every_language(desk_client):
+def test_the_wrong_code_message_comes_in_every_language(desk_app, desk_client):
     page = page_of(desk_client.get("/desk?code=AB&lang=en"))
     texts = json.loads(html.unescape(re.search(r'data-texts="([^"]+)"', page).group(1)))
-    assert set(texts) == {"en", "es"}
-    assert texts["en"] == "An answer code has 5 characters; this one has 2"
-    assert "2" in texts["es"]
+    assert set(texts) == set(LANGUAGES)
+    with pytest.raises(codes.BadCode) as refused:
+        codes.decode(ENGINE.questions, "AB")
+    for lang in LANGUAGES:
+        with desk_app.test_request_context(f"/desk?lang={lang}"):
+            assert texts[lang] == present.code_error(refused.value)
 
 
 def test_the_language_links_carry_the_answers(desk_client):

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from guide import codes, create_app, read_or_create_key
 from guide.security import mask
 
-from .conftest import GUIDE
+from .conftest import GUIDE, LANGUAGES
 from .synthetic import tiny, write
 
 ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
@@ -121,7 +121,7 @@ def test_cross_origin_policies(client, path, policy):
         ("/api/v1/assess", "POST", {}, b"a" * 20000, 413),
     ],
 )
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_oversized_requests_get_a_page_in_the_visitors_language(client, path, method, headers, data, status, lang):
     response = client.open(path, method=method, data=data, headers={**headers, "Accept-Language": lang})
     assert response.status_code == status

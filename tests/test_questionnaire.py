@@ -12,11 +12,11 @@ from html import unescape
 import pytest
 from flask_babel import gettext
 
-from guide import LANGUAGES, codes, create_app, present
+from guide import codes, create_app, present
 from guide.engine import Answers
 from guide.table import QUESTION_IDS, UNSURE
 
-from .conftest import CLINIC, GUIDE
+from .conftest import CLINIC, GUIDE, LANGUAGES
 from .pages import PATIENT_STATES, carrying, open_in_client, step_path
 
 ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}

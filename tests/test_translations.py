@@ -10,10 +10,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from guide import LANGUAGES
 from guide.engine import combinations
 
-from .conftest import GUIDE, ROOT
+from .conftest import GUIDE, LANGUAGES, ROOT
 from .pages import PATIENT_STATES, open_in_client
 from .test_questionnaire import ROUTE, walk
 
