@@ -159,11 +159,15 @@ def test_the_posted_form_gives_the_engines_result_and_summary_for_every_combinat
 @pytest.mark.parametrize("combo", [COMBOS[0], COMBOS[250], COMBOS[629]], ids=lambda c: "-".join(c))
 def test_the_spanish_page_shows_the_spanish_presentation(desk_app, desk_client, combo):
     page = page_of(desk_client.get(f"/desk?lang=es&code={codes.encode(ENGINE.questions, combo)}"))
-    said, english = presented(desk_app, "es", combo), presented(desk_app, "en", combo)
+    said = presented(desk_app, "es", combo)
     for text in (said["heading"], said["category_summary"], *said["reasons"], *(p["name"] for p in said["procedures"])):
         assert f"<span data-main>{escape(text)}</span>" in page
-    for text in (english["heading"], *english["reasons"]):
-        assert f'<span class="desk-alt" lang="en" data-alt>{escape(text)}</span>' in page, "for Both languages"
+    others = set(re.findall(r'<span class="desk-alt" lang="(\w+)" data-alt>', page))
+    assert others and "es" not in others, "for Both languages"
+    for other in others:
+        alt = presented(desk_app, other, combo)
+        for text in (alt["heading"], *alt["reasons"]):
+            assert f'<span class="desk-alt" lang="{other}" data-alt>{escape(text)}</span>' in page, other
     assert shown(page)["summary"].splitlines()[9].endswith(said["heading"])
 
 
@@ -273,17 +277,21 @@ def test_the_summary_holds_the_answers_and_no_caller_details(desk_client):
     assert not re.search(r"name|phone|\d{3}-\d{3}-\d{4}", summary, re.I)
 
 
-def test_with_both_languages_the_summary_comes_in_both(desk_client):
+def test_with_both_languages_the_summary_comes_in_both(desk_app, desk_client):
     code = codes.encode(ENGINE.questions, COMBOS[40])
-    page = page_of(desk_client.get(f"/desk?lang=es&both=1&code={code}"))
-    spanish = shown(page)["summary"]
-    other = re.search(
-        r'<div class="desk-summary-alt" lang="en" data-alt>.*?<textarea[^>]*>(.*?)</textarea>', page, re.S
+    lang = LANGUAGES[1]
+    page = page_of(desk_client.get(f"/desk?lang={lang}&both=1&code={code}"))
+    alternates = re.findall(
+        r'<div class="desk-summary-alt" lang="(\w+)" data-alt>.*?<textarea[^>]*>(.*?)</textarea>', page, re.S
     )
-    english = html.unescape(other.group(1))
-    assert spanish.startswith("Resumen de la llamada") and english.startswith("Call summary")
-    assert "Idioma de la llamada: español" in spanish and "Language of the call: Spanish" in english
-    assert spanish.splitlines()[-1].endswith(code) and english.splitlines()[-1].endswith(code)
+    assert alternates and all(other != lang for other, _summary in alternates)
+    summaries = [(lang, shown(page)["summary"]), *((other, html.unescape(s)) for other, s in alternates)]
+    for language, summary in summaries:
+        with desk_app.test_request_context(f"/desk?lang={language}"):
+            said = desk.summary_slots()
+        assert f": {said['language'][lang]}\n" in summary, "the call's language, named in the summary's own"
+        assert summary.splitlines()[-1].endswith(code)
+    assert len({summary for _language, summary in summaries}) == len(summaries), "each in its own language"
 
 
 # ------------------------------------------------------------------ the data file ----
