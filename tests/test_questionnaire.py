@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 from flask_babel import gettext
 
-from guide import codes, create_app, present
+from guide import codes, create_app, present, views
 from guide.engine import Answers
 from guide.table import QUESTION_IDS, UNSURE
 
@@ -36,6 +36,12 @@ def present_text(app, source: str, lang: str = "en") -> str:
     """A text of the table as the page shows it in a language."""
     with app.test_request_context(f"/?lang={lang}"):
         return present.translate(source)
+
+
+def notice(app, key: str, lang: str = "en") -> str:
+    """The notice the start page shows for why the patient was sent back, in a language (views.NOTICES)."""
+    with app.test_request_context(f"/?lang={lang}"):
+        return str(views.NOTICES[key])
 
 
 def url(step: str) -> str:
@@ -178,10 +184,10 @@ def test_a_fresh_injury_is_sent_to_emergency_care_first(client):
 
 
 @pytest.mark.parametrize("path", ["/question/cause", "/check-answers", "/result"])
-def test_no_answers_at_all_sends_back_to_the_start_kindly(client, path):
+def test_no_answers_at_all_sends_back_to_the_start_kindly(app, client, path):
     response = client.get(path, follow_redirects=True)
     assert response.request.path == "/"
-    assert "We could not find your earlier answers" in text(response)
+    assert notice(app, "lost") in unescape(text(response))
 
 
 def test_an_expired_session_sends_back_to_the_start_kindly(app, client):
@@ -189,16 +195,16 @@ def test_an_expired_session_sends_back_to_the_start_kindly(app, client):
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)  # every signature is now too old
     assert client.get("/question/cause").location == "/"
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=1)
-    assert "We could not find your earlier answers" in text(client.get("/"))
+    assert notice(app, "lost") in unescape(text(client.get("/")))
 
 
-def test_a_tampered_session_sends_back_to_the_start_kindly(client):
+def test_a_tampered_session_sends_back_to_the_start_kindly(app, client):
     walk(client, {"urgent": "no", "goal": "function"})
     cookie = client.get_cookie("session")
     client.set_cookie("session", cookie.value[:-3] + "abc", domain=cookie.domain)
     response = client.get("/question/cause", follow_redirects=True)
     assert response.request.path == "/"
-    assert "We could not find your earlier answers" in text(response)
+    assert notice(app, "lost") in unescape(text(response))
 
 
 def test_a_csrf_failure_is_a_friendly_page_and_keeps_the_answers():
