@@ -97,10 +97,11 @@ bench: install $(LIGHTHOUSE)
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi
 
 ## Hostile input, many times over (>= 10,000 generated requests, raw sockets against gunicorn included):
-## prints how many were answered with a 5xx
+## prints how many were answered with a 5xx; then schemathesis over every API operation (>= 1,000 cases)
 fuzz: install
-	@log=$$(mktemp); GUIDE_FUZZ_EXAMPLES=$${GUIDE_FUZZ_EXAMPLES:-2500} $(BIN)/python -m pytest -p no:cacheprovider \
-		-p no:randomly -q -s tests/test_hostile.py > $$log 2>&1; status=$$?; \
+	@log=$$(mktemp); GUIDE_FUZZ_EXAMPLES=$${GUIDE_FUZZ_EXAMPLES:-2500} GUIDE_API_EXAMPLES=$${GUIDE_API_EXAMPLES:-500} \
+		$(BIN)/python -m pytest -p no:cacheprovider \
+		-p no:randomly -q -s tests/test_hostile.py tests/test_openapi.py > $$log 2>&1; status=$$?; \
 		grep -E '^\[fuzz\]|passed|failed|Falsifying|^E  ' $$log; rm -f $$log; exit $$status
 
 clean:

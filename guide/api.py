@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_babel import get_locale, gettext
+from pydantic import BaseModel, ValidationError
 
-from guide import present, replay
+from guide import openapi, present, replay
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
 
@@ -39,27 +40,44 @@ def questions():
     return jsonify({"lang": str(get_locale()), "questions": [present.question(q) for q in guide.engine.questions]})
 
 
+def answers_model() -> type[BaseModel]:
+    """The pydantic model that validates an assessment's request, built from the table once per app."""
+    guide = current_guide()
+    kept = current_app.extensions.get("api_answers")
+    if kept is None or kept[0] is not guide:
+        kept = current_app.extensions["api_answers"] = (guide, openapi.answers_model(guide.engine.questions))
+    return kept[1]
+
+
 def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Check a request body; return the answers and, per field, what is wrong."""
-    engine = current_guide().engine
+    """Check a request body against the request model; return the answers and, per field, what is wrong."""
     if not isinstance(body, dict):
         return {}, {
             "body": [gettext("Send the answers as a JSON object with the fields goal, cause, gender and area.")]
         }
-    answers: dict[str, str] = {}
+    try:
+        answers = answers_model().model_validate(body)
+    except ValidationError as error:
+        return {}, describe(error, body)
+    table = current_guide().table
+    return {q: str(getattr(answers, q) or table.question(q).default) for q in QUESTION_IDS}, {}
+
+
+def describe(error: ValidationError, body: dict[str, Any]) -> dict[str, list[str]]:
+    """Say in the request's language what is wrong, one message per question, and name the unknown fields."""
     errors: dict[str, list[str]] = {}
-    known = engine.known
-    for question in engine.questions:
+    for question in current_guide().engine.questions:
+        found = [e for e in error.errors() if e["loc"][:1] == (question.id,)]
         value = body.get(question.id)
-        if value is None and question.default is not None:
-            value = question.default
-        if value is None:
+        if not found:
+            continue
+        if found[0]["type"] == "missing":
             errors[question.id] = [present.translate(question.error)]
         elif not isinstance(value, str):
             errors[question.id] = [
                 gettext('Give the answer as a code in quotes, such as "%(code)s".', code=question.codes[0])
             ]
-        elif value not in known[question.id]:
+        else:
             errors[question.id] = [
                 gettext(
                     '"%(value)s" is not an answer to this question. Use one of: %(codes)s.',
@@ -67,10 +85,8 @@ def read_answers(body: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
                     codes=", ".join(question.codes),
                 )
             ]
-        else:
-            answers[question.id] = value
     errors.update(unknown_fields([field for field in body if field not in QUESTION_IDS]))
-    return answers, errors
+    return errors
 
 
 def unknown_fields(fields: list[str]) -> dict[str, list[str]]:
@@ -105,6 +121,14 @@ def assess():
     body = present.assessment(current_guide().engine.decide(answers))
     replay.allow()  # the same for everyone who sends the same answers in the same language
     return Response(body, mimetype="application/json")
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The API's contract as an OpenAPI 3.1 document, made from the models that validate its requests."""
+    questions = current_guide().engine.questions
+    languages = current_app.config["LANGUAGES"]
+    return jsonify(openapi.document(questions, languages, f"{request.script_root}{bp.url_prefix}"))
 
 
 def init_app(app: Flask) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from guide.codes import ALPHABET, sequence
 from guide.cubes import cover
 from guide.engine import Answers, Engine, applies, combinations
 from guide.loader import Source
-from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Loc, Table
+from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, UNSPECIFIED, UNSURE, Loc, Question, Table
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,58 @@ def _structure(table: Table) -> list[tuple[Loc, str]]:
     have = {c.id for c in table.categories}
     for missing in [c for c in CATEGORY_IDS if c not in have]:
         problems.append((("categories",), f'category "{missing}" is missing'))
+    for index, question in enumerate(table.questions):
+        if question.id in QUESTION_IDS:
+            problems += _code_characters(question, ("questions", index), sequence(QUESTION_IDS.index(question.id)))
     return problems
+
+
+def _code_characters(question: Question, loc: Loc, turns: tuple[str, ...]) -> list[tuple[Loc, str]]:
+    """Each answer has its own character, in the question's turn; none is retired; none was dropped unretired."""
+    problems = _misfits(question, loc, turns, "retired", question.retired)
+    problems += _misfits(question, loc, turns, "choices", [choice.code for choice in question.choices])
+    given: dict[str, str] = {}
+    retired = set(question.retired)
+    for index, choice in enumerate(question.choices):
+        owner = f'answer "{choice.id}" of question "{question.id}"'
+        if choice.code in retired:
+            message = f'{owner}: code character "{choice.code}" is retired (a removed answer had it)'
+            problems.append((loc + ("choices", index, "code"), f"{message} and can never be given to another answer"))
+        elif choice.code in given:
+            message = f'{owner}: code character "{choice.code}" is already the one of answer "{given[choice.code]}"'
+            problems.append((loc + ("choices", index, "code"), message))
+        given.setdefault(choice.code, choice.id)
+    issued = [turn for turn, char in enumerate(turns) if char in given or char in retired]
+    for char in turns[: max(issued, default=-1)]:
+        if char not in given and char not in retired:
+            problems.append(
+                (
+                    loc + ("choices",),
+                    f'question "{question.id}": code character "{char}" belongs to no answer: list it under '
+                    f'"retired" if a removed answer had it (codes already given out must never open another '
+                    f"answer), or else give it to the next new answer",
+                )
+            )
+    return problems
+
+
+def _misfits(question: Question, loc: Loc, turns: tuple[str, ...], key: str, chars: list[str]) -> list[tuple[Loc, str]]:
+    """Characters that are not the codes' own, or that this question cannot give out."""
+    problems: list[tuple[Loc, str]] = []
+    for index, char in enumerate(chars):
+        where = loc + ((key, index, "code") if key == "choices" else (key, index))
+        if char not in turns:
+            expected = "a character of answer codes" if char not in ALPHABET else "one that this question gives out"
+            message = f'question "{question.id}": "{char}" is not {expected}'
+            problems.append((where, f"{message}; the next free character is {_next_free(question, turns)!r}"))
+    return problems
+
+
+def _next_free(question: Question, turns: tuple[str, ...]) -> str:
+    """The character the question gives out next: the one after the last given or retired."""
+    taken = {choice.code for choice in question.choices} | set(question.retired)
+    last = max((turn for turn, char in enumerate(turns) if char in taken), default=-1)
+    return turns[last + 1] if last + 1 < len(turns) else "none left"
 
 
 def _known(table: Table, loc: Loc, owner: str, question_id: str, codes: list[str]) -> list[tuple[Loc, str]]:

@@ -66,7 +66,8 @@ def diff_command(
 
     OLD and NEW are paths of tables or git revisions of rules.yaml (HEAD, HEAD~3, main). The report
     opens with a summary (safety first), then goes situation by situation, in the patient's words.
-    Exit status: 0 nothing changed, 1 something did, 2 a table is broken.
+    Exit status: 0 nothing changed, 1 something did, 2 a table is broken, 3 codes already given out open other
+    answers (or none) under NEW.
     """
     from guide import diff, report  # only this command needs them: `guide check` starts without them
 

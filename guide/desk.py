@@ -69,6 +69,7 @@ FOREVER = "public, max-age=31536000, immutable"
 def ui_texts() -> dict[str, str]:
     """The desk's own words, in the current language."""
     facts = current_guide().table.clinic
+    two = len(current_app.config["LANGUAGES"]) == 2  # "both" when there are two, "all" beyond
     return {
         "title": gettext("Front desk"),
         "intro": gettext("For staff, during a call. Nothing you enter is stored."),
@@ -76,14 +77,14 @@ def ui_texts() -> dict[str, str]:
         "language": gettext("Language"),
         "call_to_action": present.translate(facts.call_to_action),
         "switch_to": gettext("Switch to"),
-        "both": gettext("Both languages"),
+        "both": gettext("Both languages") if two else gettext("All languages"),
         "one": gettext("One language"),
         "shortcuts": gettext("Single-key shortcuts"),
         "keys": gettext("Keys:"),
         "key_answer": gettext("answer the line in focus"),
         "key_line": gettext("otherwise, pick a line by its number, then answer"),
         "key_language": gettext("language"),
-        "key_both": gettext("both languages"),
+        "key_both": gettext("both languages") if two else gettext("all languages"),
         "key_code": gettext("answer code"),
         "key_new": gettext("new caller"),
         "key_copy": gettext("copy summary"),

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from babel.support import NullTranslations, Translations
 
 from guide import snapshot
+from guide.codes import Characters, Repointed, characters, meaning_changes, positional_characters
 from guide.cubes import Combo, Cube, cover, in_cube
 from guide.engine import Engine
 from guide.loader import display_name
@@ -38,8 +39,9 @@ from guide.table import QUESTION_IDS, RuleTableError
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SNAPSHOT = Path(snapshot.__file__).resolve()
 
-#: Exit statuses: nothing a patient sees changed, something did, a table is broken or missing.
-SAME, CHANGED, BROKEN = 0, 1, 2
+#: Exit statuses: nothing a patient sees changed, something did, a table is broken or missing, and
+#: codes already given out (answer codes, state codes) open other answers or none: the loudest finding.
+SAME, CHANGED, BROKEN, REPOINTED = 0, 1, 2, 3
 
 Key = tuple[str, ...]  # where a text comes from, e.g. ("rule", "pain", "reason")
 
@@ -80,14 +82,18 @@ class Decisions:
     told: dict[Combo, Told]
     codes: dict[str, tuple[str, ...]]  # answer codes by question, in the table's order
     labels: dict[Key, str]  # category labels, procedure names, notes (English sources)
+    characters: Characters = field(default_factory=dict)  # each answer's code character, by question
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Decisions:
-        """Build them from a snapshot (see `guide.snapshot`)."""
+        """Build them from a snapshot (see `guide.snapshot`); a table older than its answers' own characters
+        has the characters of their places."""
+        answers = {question: tuple(answers) for question, answers in data["questions"]}
         return cls(
             told={tuple(combo): Told.of(record) for combo, record in data["told"]},
-            codes={question: tuple(codes) for question, codes in data["questions"]},
+            codes=answers,
             labels={tuple(key): text for key, text in data["labels"]},
+            characters=dict(data["characters"]) if "characters" in data else positional_characters(answers),
         )
 
 
@@ -96,8 +102,9 @@ def decisions(engine: Engine) -> Decisions:
     table = engine.table
     by_text = snapshot.notes_by_text(table)
     told = {tuple(combo): Told.of(snapshot.record(rec, by_text)) for combo, rec in engine.decide_all().items()}
-    codes = {question.id: question.codes for question in table.questions}
-    return Decisions(told, codes, {tuple(key): text for key, text in snapshot.labels(table)})
+    answers = {question.id: question.codes for question in table.questions}
+    labels = {tuple(key): text for key, text in snapshot.labels(table)}
+    return Decisions(told, answers, labels, characters(table.questions))
 
 
 # ------------------------------------------------------------------ loading ----
@@ -466,6 +473,17 @@ def compare(old: Decisions, new: Decisions, old_name: str = "OLD", new_name: str
         situations(by_combo, before, after, domains),
         before,
         after,
+        code_changes(old.characters, new.characters),
+    )
+
+
+def code_changes(old: Characters, new: Characters) -> tuple[CodeChange, ...]:
+    """Every code character of OLD that stands for another answer, or none, under NEW (question by question)."""
+    return tuple(
+        CodeChange(question, character, answer, new.get(question, {}).get(character))
+        for question, chars in old.items()
+        for character, answer in sorted(chars.items())
+        if new.get(question, {}).get(character) != answer
     )
 
 
@@ -724,3 +742,48 @@ def as_json(diff: Diff, tr: Translator) -> str:
         ],
     }
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------ codes that changed meaning ----
+
+
+def repointed_codes(old: Decisions, new: Decisions) -> list[Repointed]:
+    """The answer codes and state codes given out under OLD that open other answers, or none, under NEW."""
+    from guide.forms import URGENT, URGENT_CHOICES  # the screening step that leads every state code
+
+    return meaning_changes(old.characters, new.characters, ((URGENT, URGENT_CHOICES),))
+
+
+def _repointed_lines(repointed: list[Repointed], tr: Translator) -> list[str]:
+    answer_codes = [r for r in repointed if not r.state]
+    lines = ["## " + tr.gettext("STOP: codes already given out now open other answers"), ""]
+    lines.append(
+        tr.gettext(
+            "Answer codes that open other answers now: %(other)s; that open nothing now: %(none)s. "
+            "State codes (addresses of a questionnaire in progress) affected: %(states)s. "
+            "Give each answer back its own code character, and list a removed answer's character under "
+            '"retired" in rules.yaml.',
+            other=sum(r.after is not None for r in answer_codes),
+            none=sum(r.after is None for r in answer_codes),
+            states=len(repointed) - len(answer_codes),
+        )
+    )
+    lines.append("")
+    for change in answer_codes[:10]:
+        after = answers_text(tuple(change.after.values())) if change.after else tr.gettext("nothing")
+        lines.append(f"- `{change.code}`: {answers_text(tuple(change.before.values()))} → {after}")
+    if len(answer_codes) > 10:
+        lines.append("- " + tr.ngettext("and %(num)s more", "and %(num)s more", len(answer_codes) - 10))
+    return lines + [""]
+
+
+def repointed_markdown(repointed: list[Repointed], report: str, tr: Translator) -> str:
+    """The report with the codes that changed meaning first, under its title."""
+    title, _, rest = report.partition("\n\n")
+    return "\n".join([title, "", *_repointed_lines(repointed, tr), rest])
+
+
+def repointed_json(repointed: list[Repointed], report: str, tr: Translator) -> str:
+    """The JSON report with the codes that changed meaning as its first field."""
+    changes = [{"code": r.code, "state": r.state, "before": r.before, "after": r.after} for r in repointed]
+    return json.dumps({"repointed_codes": changes, **json.loads(report)}, ensure_ascii=False, indent=2) + "\n"

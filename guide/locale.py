@@ -6,6 +6,7 @@ from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 from werkzeug.datastructures import LanguageAccept
@@ -22,6 +23,12 @@ def native_name(code: str) -> str:
     """A language named in itself, as the switch shows it (from Babel's locale data): "Español"."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=32)
+def spoken(languages: tuple[str, ...], here: str) -> str:
+    """The languages the guide speaks, named in the language `here` as a list: "English and Spanish"."""
+    return format_list([Locale.parse(code).get_display_name(here) or code for code in languages], locale=here)
 
 
 def _supported(value: str | None) -> str | None:
@@ -91,4 +98,5 @@ def init_app(app: Flask) -> None:
                 {"code": code, "name": native_name(code), "url": switch_url(code), "current": code == current}
                 for code in app.config["LANGUAGES"]
             ],
+            "spoken": spoken(tuple(app.config["LANGUAGES"]), current),
         }

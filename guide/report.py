@@ -21,6 +21,7 @@ import jinja2
 from guide.cubes import Combo, Cube, cover
 from guide.diff import (
     BROKEN,
+    REPOINTED,
     Diff,
     Fact,
     Situation,
@@ -30,6 +31,9 @@ from guide.diff import (
     compare,
     fact_text,
     read_table,
+    repointed_codes,
+    repointed_json,
+    repointed_markdown,
 )
 from guide.table import CATEGORY_IDS, QUESTION_IDS, UNDETERMINED, RuleTableError
 
@@ -655,4 +659,14 @@ def run(old: str, new: str | None, *, language: str = "en", form: str = "markdow
     (old_decisions, old_name), (new_decisions, new_name) = loaded
     diff = compare(old_decisions, new_decisions, old_name, new_name)
     render = {"markdown": markdown, "summary": summary, "json": json_report, "html": html}[form]
-    return diff.status, render(diff, Translator(language)), ""
+    tr = Translator(language)
+    text = render(diff, tr)
+    repointed = repointed_codes(old_decisions, new_decisions)
+    if not repointed:
+        return diff.status, text, ""
+    # Codes already given out that open other answers: the first and loudest finding, with a status of its own.
+    if form == "markdown":
+        text = repointed_markdown(repointed, text, tr)
+    elif form == "json":
+        text = repointed_json(repointed, text, tr)
+    return REPOINTED, text, ""

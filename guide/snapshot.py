@@ -103,7 +103,10 @@ def snapshot(path: str) -> dict[str, Any]:
         told_here = record(rec, by_text)
         told_here["texts"] = [[list(key), text] for key, text in told_here["texts"].items()]  # JSON has no tuples
         told.append([list(combo), told_here])
-    return {"questions": [[q.id, list(q.codes)] for q in table.questions], "labels": labels(table), "told": told}
+    found = {"questions": [[q.id, list(q.codes)] for q in table.questions], "labels": labels(table), "told": told}
+    if all(hasattr(c, "code") for q in table.questions for c in q.choices):  # answers with their own characters
+        found["characters"] = [[q.id, {c.code: c.id for c in q.choices}] for q in table.questions]
+    return found
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 #: The questions, in the order the API and the answer codes use: a public contract.
 QUESTION_IDS = ("goal", "cause", "gender", "area")
@@ -40,6 +40,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), TR
 Plain = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+#: One character of an answer code (guide.check tells whether it is one of the codes' alphabet): a digit
+#: written without quotes is read as the character it is.
+CodeChar = Annotated[
+    str, BeforeValidator(lambda value: str(value) if type(value) is int else value), StringConstraints(min_length=1)
+]
 Kind = Literal["cosmetic", "reconstructive"]
 CategoryId = Literal["cosmetic", "reconstructive", "undetermined"]
 
@@ -103,6 +108,7 @@ class Choice(_Model):
     """One answer to a question."""
 
     id: Code
+    code: CodeChar  # its character in answer codes and state codes: never changes, never reused
     label: Text
     hint: Text | None = None
     what_if: Text | None = None
@@ -124,6 +130,7 @@ class Question(_Model):
     desk_script_other: Text
     default: Code | None = None
     choices: list[Choice] = Field(min_length=2)
+    retired: list[CodeChar] = []  # the characters of removed answers: never given to another answer
 
     @property
     def codes(self) -> tuple[str, ...]:

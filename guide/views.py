@@ -55,7 +55,7 @@ def cookieless() -> bool:
 
 def state_steps() -> codes.Steps:
     """The steps a state code covers: the screening question, then the four questions."""
-    return ((URGENT, URGENT_CHOICES), *((q.id, q.codes) for q in current_guide().engine.questions))
+    return ((URGENT, URGENT_CHOICES), *codes.question_steps(current_guide().engine.questions))
 
 
 def known_answer(step: str, code: object) -> bool:

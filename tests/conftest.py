@@ -18,6 +18,9 @@ RULES = ROOT / "rules.yaml"
 #: The clinic's table, checked once for the whole run; tests read facts (phone, counts) from it.
 GUIDE = open_guide(RULES)
 CLINIC = GUIDE.table.clinic
+#: The languages the app is configured with (`LANGUAGES`, or FLASK_LANGUAGES): every test that lists or
+#: compares languages runs over these, so a third language is a catalog and one setting for the tests too.
+LANGUAGES: tuple[str, ...] = tuple(create_app({"TESTING": True, "SECRET_KEY": "test"}).config["LANGUAGES"])
 
 
 @pytest.fixture(scope="session")

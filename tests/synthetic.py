@@ -14,8 +14,10 @@ from typing import Any
 import yaml
 
 from guide.check import check
+from guide.codes import sequence
 from guide.engine import Engine
 from guide.loader import read_table
+from guide.table import QUESTION_IDS
 
 WHAT_IF = {"appearance": "the aim been looks", "function": "the aim been function"}
 
@@ -33,7 +35,8 @@ def _question(qid: str, codes: list[str], **extra: Any) -> dict[str, Any]:
         "desk_script_other": f"say {qid} of someone else",
         **extra,
         "choices": [
-            {"id": code, "label": code, **({"what_if": WHAT_IF[code]} if code in WHAT_IF else {})} for code in codes
+            {"id": code, "code": char, "label": code, **({"what_if": WHAT_IF[code]} if code in WHAT_IF else {})}
+            for code, char in zip(codes, sequence(QUESTION_IDS.index(qid)), strict=False)
         ],
     }
 

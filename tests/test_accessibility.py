@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guide import LANGUAGES
-
-from .conftest import DESKTOP, PHONE, axe_violations
+from .conftest import DESKTOP, LANGUAGES, PHONE, axe_violations
 from .pages import PATIENT_STATES, open_in_browser
 
 pytestmark = pytest.mark.browser

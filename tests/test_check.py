@@ -6,6 +6,7 @@ clinic's own table is only checked to pass.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -314,11 +315,14 @@ def test_create_app_raises_on_a_broken_table_and_the_server_entry_exits_with_the
     ids=["unknown answer", "conflict"],
 )
 def test_the_readmes_example_messages_are_what_the_check_says_of_the_clinics_table(tmp_path, monkeypatch, old, new):
+    def unnumbered(message: str) -> str:  # the README's line numbers may drift as the table grows
+        return re.sub(r"^rules\.yaml:\d+:", "rules.yaml:LINE:", message)
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    examples = [line.strip() for line in readme.splitlines() if line.startswith("    rules.yaml:")]
+    examples = [unnumbered(line.strip()) for line in readme.splitlines() if line.startswith("    rules.yaml:")]
     text = RULES.read_text(encoding="utf-8")
     assert text.count(old) == 1
     (tmp_path / "rules.yaml").write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     found = problems("rules.yaml")
-    assert any(example in found for example in examples), (found, examples)
+    assert any(unnumbered(example) in examples for example in found), (found, examples)

@@ -10,14 +10,16 @@ import json
 import re
 
 import pytest
+import yaml
 from markupsafe import escape
 
-from guide import codes, create_app, desk
+from guide import codes, create_app, desk, present
 from guide.engine import combinations
 from guide.rules import open_guide
 from guide.table import QUESTION_IDS
 
-from .conftest import RULES
+from .conftest import LANGUAGES, RULES
+from .synthetic import dump
 
 ENGINE = open_guide(RULES).engine
 TABLE = ENGINE.table
@@ -157,11 +159,15 @@ def test_the_posted_form_gives_the_engines_result_and_summary_for_every_combinat
 @pytest.mark.parametrize("combo", [COMBOS[0], COMBOS[250], COMBOS[629]], ids=lambda c: "-".join(c))
 def test_the_spanish_page_shows_the_spanish_presentation(desk_app, desk_client, combo):
     page = page_of(desk_client.get(f"/desk?lang=es&code={codes.encode(ENGINE.questions, combo)}"))
-    said, english = presented(desk_app, "es", combo), presented(desk_app, "en", combo)
+    said = presented(desk_app, "es", combo)
     for text in (said["heading"], said["category_summary"], *said["reasons"], *(p["name"] for p in said["procedures"])):
         assert f"<span data-main>{escape(text)}</span>" in page
-    for text in (english["heading"], *english["reasons"]):
-        assert f'<span class="desk-alt" lang="en" data-alt>{escape(text)}</span>' in page, "for Both languages"
+    others = set(re.findall(r'<span class="desk-alt" lang="(\w+)" data-alt>', page))
+    assert others and "es" not in others, "for Both languages"
+    for other in others:
+        alt = presented(desk_app, other, combo)
+        for text in (alt["heading"], *alt["reasons"]):
+            assert f'<span class="desk-alt" lang="{other}" data-alt>{escape(text)}</span>' in page, other
     assert shown(page)["summary"].splitlines()[9].endswith(said["heading"])
 
 
@@ -185,7 +191,7 @@ def test_a_missing_answer_is_explained_to_staff(desk_client):
 def test_the_staff_message_comes_in_every_language(desk_client):
     page = page_of(desk_client.post("/desk?lang=es", data={"goal": "function"}))
     texts = [json.loads(html.unescape(t)) for t in re.findall(r'data-texts="([^"]+)"', page)]
-    assert texts and all(set(t) == {"en", "es"} for t in texts)
+    assert texts and all(set(t) == set(LANGUAGES) for t in texts)
     assert any("«" in t["es"] and "“" in t["en"] for t in texts)
 
 
@@ -271,17 +277,21 @@ def test_the_summary_holds_the_answers_and_no_caller_details(desk_client):
     assert not re.search(r"name|phone|\d{3}-\d{3}-\d{4}", summary, re.I)
 
 
-def test_with_both_languages_the_summary_comes_in_both(desk_client):
+def test_with_both_languages_the_summary_comes_in_both(desk_app, desk_client):
     code = codes.encode(ENGINE.questions, COMBOS[40])
-    page = page_of(desk_client.get(f"/desk?lang=es&both=1&code={code}"))
-    spanish = shown(page)["summary"]
-    other = re.search(
-        r'<div class="desk-summary-alt" lang="en" data-alt>.*?<textarea[^>]*>(.*?)</textarea>', page, re.S
+    lang = LANGUAGES[1]
+    page = page_of(desk_client.get(f"/desk?lang={lang}&both=1&code={code}"))
+    alternates = re.findall(
+        r'<div class="desk-summary-alt" lang="(\w+)" data-alt>.*?<textarea[^>]*>(.*?)</textarea>', page, re.S
     )
-    english = html.unescape(other.group(1))
-    assert spanish.startswith("Resumen de la llamada") and english.startswith("Call summary")
-    assert "Idioma de la llamada: español" in spanish and "Language of the call: Spanish" in english
-    assert spanish.splitlines()[-1].endswith(code) and english.splitlines()[-1].endswith(code)
+    assert alternates and all(other != lang for other, _summary in alternates)
+    summaries = [(lang, shown(page)["summary"]), *((other, html.unescape(s)) for other, s in alternates)]
+    for language, summary in summaries:
+        with desk_app.test_request_context(f"/desk?lang={language}"):
+            said = desk.summary_slots()
+        assert f": {said['language'][lang]}\n" in summary, "the call's language, named in the summary's own"
+        assert summary.splitlines()[-1].endswith(code)
+    assert len({summary for _language, summary in summaries}) == len(summaries), "each in its own language"
 
 
 # ------------------------------------------------------------------ the data file ----
@@ -307,10 +317,9 @@ def test_an_old_or_unknown_data_file_is_not_found(desk_client):
 
 
 def test_the_data_file_changes_its_name_when_the_table_changes(tmp_path, desk_client):
-    text = RULES.read_text(encoding="utf-8").replace(
-        "Reshapes the nose, to change how it looks", "Reshapes the nose, to alter how it looks"
-    )
-    assert text != RULES.read_text(encoding="utf-8")
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    data["procedures"][0]["summary"] += " Reworded."  # any text of the table
+    text = dump(data)
     (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
     edited = create_app({"TESTING": True, "SECRET_KEY": "test", "GUIDE_RULES": str(tmp_path / "rules.yaml")})
     before = data_url(page_of(desk_client.get("/desk")))
@@ -432,12 +441,15 @@ def test_a_damaged_state_in_the_address_asks_the_lines_again(desk_client):
     assert checked(page) == {}
 
 
-def test_the_wrong_code_message_comes_in_every_language(desk_client):
+def test_the_wrong_code_message_comes_in_every_language(desk_app, desk_client):
     page = page_of(desk_client.get("/desk?code=AB&lang=en"))
     texts = json.loads(html.unescape(re.search(r'data-texts="([^"]+)"', page).group(1)))
-    assert set(texts) == {"en", "es"}
-    assert texts["en"] == "An answer code has 5 characters; this one has 2"
-    assert "2" in texts["es"]
+    assert set(texts) == set(LANGUAGES)
+    with pytest.raises(codes.BadCode) as refused:
+        codes.decode(ENGINE.questions, "AB")
+    for lang in LANGUAGES:
+        with desk_app.test_request_context(f"/desk?lang={lang}"):
+            assert texts[lang] == present.code_error(refused.value)
 
 
 def test_the_language_links_carry_the_answers(desk_client):

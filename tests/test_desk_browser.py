@@ -11,12 +11,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from guide import LANGUAGES, codes, create_app, desk, present
+from guide import codes, create_app, desk, present
 from guide.engine import combinations
 from guide.rules import open_guide
 from guide.table import QUESTION_IDS
 
-from .conftest import DESKTOP, PHONE, RULES, axe_violations
+from .conftest import DESKTOP, LANGUAGES, PHONE, RULES, axe_violations
 from .desk_support import (
     LINES,
     checked,

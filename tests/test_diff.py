@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from guide import diff
 from guide.cli import guide_cli
+from guide.codes import sequence
 from guide.cubes import cover
 from guide.engine import Engine
 from guide.rules import open_guide_text
@@ -242,7 +243,10 @@ def test_a_rule_renamed_with_the_same_reason_changes_nothing_a_patient_sees():
 def test_a_new_answer_gives_new_combinations():
     old = small_table()
     new = copy.deepcopy(old)
-    find(new["questions"], "area")["choices"].insert(0, {"id": "ears", "label": "Ears"})
+    area = find(new["questions"], "area")
+    area["choices"].insert(
+        0, {"id": "ears", "code": sequence(QUESTION_IDS.index("area"))[len(area["choices"])], "label": "Ears"}
+    )
     result, before, _after = compare(old, new)
     (group,) = result.groups
     assert group.fact == diff.Fact("new_combination")

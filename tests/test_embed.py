@@ -15,9 +15,9 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from guide import LANGUAGES, codes, create_app
+from guide import codes, create_app
 
-from .conftest import BROWSER_LOCALES, CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, axe_violations
+from .conftest import BROWSER_LOCALES, CHROMIUM, CHROMIUM_ARGS, LANGUAGES, PHONE, ROOT, axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_date
 
-from guide import LANGUAGES, codes
+from guide import codes
 from guide.engine import Answers
 from guide.table import QUESTION_IDS
 
 from .bench_pages import BUDGET, weigh
-from .conftest import CLINIC, DESKTOP, GUIDE
+from .conftest import CLINIC, DESKTOP, GUIDE, LANGUAGES
 from .pages import PATIENT_STATES, open_in_browser, open_in_client, results
 
 SCREEN_STATES = [state for state in PATIENT_STATES if state.media == "screen"]

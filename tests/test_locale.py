@@ -19,7 +19,7 @@ def html_lang(response) -> str:
     [
         ("", None, None, "en"),
         ("", None, "es-MX,es;q=0.9", "es"),
-        ("", None, "fr-FR,fr;q=0.9", "en"),
+        ("", None, "tlh-001,tlh;q=0.9", "en"),  # a language the guide does not speak
         ("", "es", "en-US", "es"),
         ("?lang=en", "es", "es", "en"),
         ("?lang=es", None, "en", "es"),

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import pytest
 
 from guide import diff, report
+from guide.codes import sequence
 from guide.engine import Engine
 from guide.table import QUESTION_IDS
 
@@ -70,7 +71,9 @@ def _swap_procedures(data: dict) -> dict:
 
 
 def _new_area(data: dict) -> dict:
-    find(data["questions"], "area")["choices"].insert(0, {"id": "ears", "label": "Ears"})
+    area = find(data["questions"], "area")
+    free = sequence(QUESTION_IDS.index("area"))[len(area["choices"])]  # the question's next free code character
+    area["choices"].insert(0, {"id": "ears", "code": free, "label": "Ears"})
     return data
 
 

@@ -10,10 +10,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from guide import LANGUAGES
 from guide.engine import combinations
 
-from .conftest import ROOT
+from .conftest import GUIDE, LANGUAGES, ROOT
 from .pages import PATIENT_STATES, open_in_client
 from .test_questionnaire import ROUTE, walk
 
@@ -54,9 +53,10 @@ def test_the_catalog_holds_every_string_of_the_code_templates_and_rules():
 def test_the_extraction_finds_the_rule_table_at_its_real_lines():
     found = extracted()
     lines = (ROOT / "rules.yaml").read_text(encoding="utf-8").splitlines()
-    where = found["What would you like the surgery to achieve?"]
+    label = GUIDE.table.question("goal").label  # a text of the table on one line
+    where = found[label]
     assert where.startswith("rules.yaml:")
-    assert "What would you like the surgery to achieve?" in lines[int(where.split(":")[1]) - 1]
+    assert label in lines[int(where.split(":")[1]) - 1]
 
 
 def test_no_spanish_entry_is_empty_or_fuzzy():
