@@ -5,7 +5,8 @@ Printing 2,520 documents one by one takes minutes; instead each language's resul
 result per sheet (each page's own body, under the guide's stylesheet, a page break before each), which Chromium
 prints once per paper size. A result that needs more than one page pushes every result after it a page further,
 so the document has exactly as many pages as results only if each fits one; the text of page N (pdftotext) must
-then be result N's, with its code on it.
+then be result N's, with its code on it. The result with the most text is then printed alone, from its own
+address, as a patient would: one page too.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from guide import LANGUAGES, codes
 from guide.forms import URGENT
 
-from .conftest import CLINIC, GUIDE, ROOT
+from .conftest import CLINIC, GUIDE, ROOT, _need
 from .pages import carrying
 
 pytestmark = pytest.mark.browser
@@ -64,14 +67,17 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pdftotext():
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext not found: apt-get install poppler-utils (.ci/run installs it)")
+    """Poppler's pdftotext (apt-get install poppler-utils): skipped without it, a failure under CI."""
+    _need(Path(shutil.which("pdftotext") or "/usr/bin/pdftotext"), "pdftotext (poppler-utils)")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_result_prints_on_one_page_with_the_clinic_the_date_and_its_code(browser, client, pdftotext, lang):
+def test_every_result_prints_on_one_page_with_the_clinic_the_date_and_its_code(
+    browser, client, new_page, pdftotext, lang
+):
     started = time.monotonic()
     document, found = result_sheets(client, lang)
+    longest: dict[str, int] = {}  # by code: the most text a page holds, on any paper
     page = browser.new_page()
     try:
         page.set_content(document, timeout=120_000)
@@ -82,6 +88,15 @@ def test_every_result_prints_on_one_page_with_the_clinic_the_date_and_its_code(b
                 text = squeezed(text)
                 assert code in text, (paper, lang, code, text)
                 assert all(squeezed(fact) in text for fact in facts), (paper, lang, code, facts, text)
+                longest[code] = max(longest.get(code, 0), len(text))
     finally:
         page.close()
+    # The result with the most text, printed alone from its own address as a patient would: one page too.
+    code = max(longest, key=longest.__getitem__)
+    alone = new_page(js=True, lang=lang)
+    alone.goto(f"/r/{code}")
+    expect(alone.locator(".code")).to_have_text(code)
+    for paper in PAPERS:
+        pages = pdf_pages(alone.pdf(format=paper))
+        assert len(pages) == 1 and code in squeezed(pages[0]), (paper, lang, code)
     print(f"[print] {len(found)} results x {len(PAPERS)} papers in {lang}: {time.monotonic() - started:.1f} s")
