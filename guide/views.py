@@ -29,7 +29,8 @@ STEPS = (URGENT, *QUESTION_IDS)
 CHECK = "check"
 #: The query parameter that carries the answers where no session cookie comes back (masked in logs).
 STATE = "answers"
-#: Pages whose links need no answers: the answers are forgotten, or a code says them.
+#: Pages whose links need no answers (they still carry the language chosen): the answers are forgotten, or a code
+#: says them.
 NOT_CARRIED = {"patient.start_again", "patient.by_code", "patient.enter_code"}
 #: Why a patient was sent back to the start, by the `notice` a cookie-less address carries.
 NOTICES = {
@@ -364,13 +365,11 @@ def link_state() -> tuple[str | None, str | None]:
 @bp.url_defaults
 def carry_state(endpoint: str, values: dict) -> None:
     """While the answers travel, every link and form of the questionnaire carries them, and the language chosen."""
-    if endpoint in NOT_CARRIED:
-        return
     state, lang = link_state()
-    if state:
+    if state and endpoint not in NOT_CARRIED:
         values.setdefault(STATE, state)
     if lang:
-        values.setdefault("lang", lang)
+        values.setdefault("lang", lang)  # Start again too: without the cookie, nothing else remembers the choice
 
 
 @bp.before_request

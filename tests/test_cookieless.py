@@ -315,3 +315,15 @@ def test_every_phone_link_of_an_embed_result_opens_outside_the_frame(engine, coo
 
 def test_outside_the_embed_no_link_opens_elsewhere(client):
     assert "target=" not in text(client.get("/"))
+
+
+@pytest.mark.parametrize(("browser_lang", "chosen"), [("es", "en"), ("en", "es")])
+def test_start_again_without_cookies_keeps_the_language_chosen(engine, cookieless, browser_lang, chosen):
+    header = {"Accept-Language": browser_lang}
+    page = walk(cookieless, next(combinations(engine.table)))
+    switched = text(cookieless.get(link(page, r"[^\"]*/result\?[^\"]*lang=" + chosen), headers=header))
+    assert f'<html lang="{chosen}">' in switched
+    response = cookieless.post(link(switched, "/start-again", "<form [^>]*action"), headers={**SAME_ORIGIN, **header})
+    start = text(cookieless.get(response.location, headers=header))
+    assert f'<html lang="{chosen}">' in start
+    assert "answers=" not in start
