@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from guide.api import for_api
+from guide.state import answers
 
 #: Heading and explanation of each error page.
 PAGES = {
@@ -55,8 +56,6 @@ def csrf_error(error: CSRFError):
 
     (The desk answers its own: it shows the posted form again, answers and all.)
     """
-    from guide.views import answers  # the questionnaire's own reading of its answers
-
     if request.endpoint == "patient.start_again":
         retry = url_for("patient.result")
     else:

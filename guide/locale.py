@@ -12,7 +12,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from guide.api import for_api
-from guide.security import cookie_secure
+from guide.sessions import cookie_secure
 
 LANG_COOKIE = "lang"
 

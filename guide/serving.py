@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from guide import create_app
+from guide import ConfigurationError, create_app
 from guide.rules import open_guide_text
 from guide.table import RuleTableError
 
@@ -32,8 +32,8 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         create_app({"GUIDE_RULES": copy})
-    except SystemExit as refusal:
-        print(refusal.code, file=sys.stderr)
+    except ConfigurationError as refusal:
+        print("\n".join(refusal.problems), file=sys.stderr)
         return 1
     table = guide.table
     print(f"{name}: OK: {len(table.rules)} rules decide all {table.combination_count} combinations")
