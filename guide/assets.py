@@ -29,10 +29,25 @@ def _digest(path: str, modified: int, size: int) -> str:
 
 
 def content_hash(filename: str) -> str | None:
-    """The hash of a static file's content (worked out again when the file changes); None if there is no such file."""
+    """The hash of a static file's content; None if there is no such file.
+
+    Worked out once per file and process (a deployment restarts the workers); in debug, again whenever
+    the file changes.
+    """
     folder = current_app.static_folder
     if folder is None:
         return None
+    if not current_app.debug:
+        return _served_hash(folder, filename)
+    return _current_hash(folder, filename)
+
+
+@lru_cache(maxsize=256)
+def _served_hash(folder: str, filename: str) -> str | None:
+    return _current_hash(folder, filename)
+
+
+def _current_hash(folder: str, filename: str) -> str | None:
     path = Path(folder, filename)
     try:
         status = os.stat(path)

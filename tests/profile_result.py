@@ -40,7 +40,7 @@ def main() -> None:
     profile.disable()
     stats = pstats.Stats(profile)
     print(f"[profile] {REQUESTS} new patients' GET /result: {stats.total_tt / REQUESTS * 1000:.2f} ms each (profiled)")
-    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(25)
 
 
 if __name__ == "__main__":
