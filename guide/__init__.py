@@ -27,7 +27,7 @@ LANGUAGES = ("en", "es")
 #: The shortest secret key accepted outside debug (FLASK_SECRET_KEY or the key file).
 MIN_KEY = 32
 
-__all__ = ["LANGUAGES", "ConfigurationError", "create_app", "create_app_or_exit", "read_or_create_key"]
+__all__ = ["LANGUAGES", "ConfigurationError", "create_app", "create_app_or_exit", "key_file", "read_or_create_key"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -55,6 +55,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         # FLASK_SECRET_KEY, else the key kept in SECRET_KEY_FILE (init_secret_key): never one per process.
         SECRET_KEY=None,
         SECRET_KEY_FILE=None,  # default: the instance folder's secret_key
+        SECRET_KEY_CREATE=True,  # make the key file if there is none (a reload's check says False)
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=MAX_BODY,
         MAX_FORM_PARTS=32,
@@ -83,7 +84,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     if config:
         app.config.from_mapping(config)
     key = os.environ.get("FLASK_SECRET_KEY")
-    if key is not None and "SECRET_KEY" not in (config or {}) and len(key) < MIN_KEY and not app.debug:
+    if key and "SECRET_KEY" not in (config or {}) and len(key) < MIN_KEY and not app.debug:
         raise ConfigurationError(
             f"FLASK_SECRET_KEY is too short: at least {MIN_KEY} characters outside debug "
             '(python3 -c "import secrets; print(secrets.token_hex(32))")'
@@ -169,7 +170,12 @@ def init_secret_key(app: Flask) -> None:
     """
     if app.config.get("SECRET_KEY"):
         return
-    path = Path(app.config.get("SECRET_KEY_FILE") or Path(app.instance_path) / "secret_key")
+    path = key_file(app)
+    if not app.config.get("SECRET_KEY_CREATE", True) and not path.exists():
+        raise ConfigurationError(
+            f"{path}: the secret key file is missing; a new key would send every patient back to the start. "
+            "Put the file back (or set FLASK_SECRET_KEY), or restart the server to make a new key."
+        )
     try:
         app.config["SECRET_KEY"] = read_or_create_key(path)
     except OSError as error:
@@ -177,6 +183,11 @@ def init_secret_key(app: Flask) -> None:
             f"No secret key: FLASK_SECRET_KEY is not set and {path} cannot be used ({error.strerror or error}). "
             "Set FLASK_SECRET_KEY, or let the guide create that file."
         ) from None
+
+
+def key_file(app: Flask) -> Path:
+    """Where the key is kept when FLASK_SECRET_KEY is not set: SECRET_KEY_FILE, else the instance folder's."""
+    return Path(app.config.get("SECRET_KEY_FILE") or Path(app.instance_path) / "secret_key")
 
 
 def read_or_create_key(path: Path) -> str:

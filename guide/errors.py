@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +27,10 @@ PAGES = {
             "The guide's forms only send a few short answers. Please go back and use the buttons on the page."
         ),
     ),
+    408: (
+        lazy_gettext("That took too long"),
+        lazy_gettext("Your browser stopped sending what the page asked for. Please go back and try again."),
+    ),
     414: (
         lazy_gettext("That address is too long"),
         lazy_gettext("The address may have been copied wrongly. Please start again from the guide's first page."),
@@ -48,6 +52,7 @@ def http_error(error: HTTPException):
     title, detail = PAGES.get(status) or PAGES[400 if status < 500 else 500]
     if for_api():
         return {"errors": {"request": [str(title)]}}, status
+    g.error_page = True  # its links name no part of the address asked for: the page stays small whatever came
     return render_template("error.html", title=title, detail=detail, code=status), status
 
 

@@ -2,7 +2,8 @@
 
 Beyond them the guide answers 414, 431 and 413 with a page in the visitor's language (gunicorn's
 own limits, higher, are the outer guard). A body that cannot be read (malformed chunking, a
-connection cut short) is a 400, never a 500; a JSON body is for the API only.
+connection cut short) is a 400, never a 500; one that stalls past the server's read deadline
+(gunicorn.conf.py) a 408; a JSON body is for the API only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from werkzeug.exceptions import (
     HTTPException,
     RequestEntityTooLarge,
     RequestHeaderFieldsTooLarge,
+    RequestTimeout,
     RequestURITooLarge,
     UnsupportedMediaType,
 )
@@ -70,12 +72,21 @@ def read_body() -> None:
         # A body of no declared length (chunked) is cut at the limit, not refused: one byte more says it was longer.
         if request.content_length is None and len(body) == request.max_content_length and more_to_read():
             raise RequestEntityTooLarge()
-    except HTTPException:
+    except HTTPException as error:
+        if stalled(error):
+            raise RequestTimeout() from None
         raise
-    except Exception:  # any failure to read what the client sent
+    except Exception as error:  # any failure to read what the client sent
+        if stalled(error):
+            raise RequestTimeout() from None
         raise BadRequest("The request body could not be read.") from None
     if request.is_json and not for_api():
         raise UnsupportedMediaType()  # the forms take form data only (Flask-WTF would read JSON as a form)
+
+
+def stalled(error: BaseException) -> bool:
+    """Tell whether reading failed because the client stopped sending (the server's read deadline passed)."""
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
 def more_to_read() -> bool:

@@ -304,7 +304,7 @@ def search_links() -> dict:
     own address as canonical and its alternates by language (absolute; the embed points at the full site)."""
     if request.blueprint != bp.name:
         return {}
-    if shows_answers_in_address():
+    if shows_answers_in_address() or g.get("error_page"):
         return {"private": True}
     root = request.host_url.rstrip("/") + request.script_root.removesuffix(embed.PREFIX if embed.embedded() else "")
     address = root + request.path
