@@ -52,7 +52,7 @@ secure_scheme_headers: dict[str, str] = {}
 control_socket_disable = True
 
 #: Seconds a request's headers or body may stall (no byte arriving) before the connection is cut off.
-READ_DEADLINE = 8.0
+READ_DEADLINE = 5.0
 
 
 class ReadDeadline(NoMoreData, TimeoutError):

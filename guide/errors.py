@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, Response, g, render_template, request, url_for
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -50,6 +51,8 @@ def http_error(error: HTTPException):
     """Show an HTTP error as a page, or as `{"errors": ...}` for the API: never a bare 500, never a wrong text."""
     status = error.code or 500
     title, detail = PAGES.get(status) or PAGES[400 if status < 500 else 500]
+    if request_ctx.url_adapter is None:  # a Host not in TRUSTED_HOSTS: no address can be built for it
+        return Response(f"{title}. {detail}", status, mimetype="text/plain")
     if for_api():
         return {"errors": {"request": [str(title)]}}, status
     g.error_page = True  # its links name no part of the address asked for: the page stays small whatever came

@@ -12,6 +12,7 @@ import json
 import re
 import signal
 import socket
+import ssl
 import stat
 import threading
 import time
@@ -35,9 +36,12 @@ KEY = {"FLASK_SECRET_KEY": "shared-" + "k" * 40}
 class Patient:
     """A browser walking the questionnaire: keeps cookies, sends each form's CSRF token, one connection a request."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: ssl.SSLContext | None = None) -> None:
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        handlers: list = [urllib.request.HTTPCookieProcessor(self.cookies)]
+        if context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self.opener = urllib.request.build_opener(*handlers)
         self.token = ""
 
     def open(self, url: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -46,7 +50,7 @@ class Patient:
         if form is not None:
             data = urllib.parse.urlencode({**form, "csrf_token": self.token}).encode()
         try:
-            with self.opener.open(url, data, timeout=10) as response:
+            with self.opener.open(url, data, timeout=30) as response:
                 page = response.read().decode()
                 status, where = response.status, response.url
         except urllib.error.HTTPError as error:
