@@ -3,7 +3,9 @@
 - Threaded workers (gthread): a thread waits on each connection, so clients that send their request
   slowly tie up one thread each, not a whole worker. Each worker has `threads` threads, and a read
   deadline of its own (`ReadDeadlineWorker`): a request whose headers or body stall for
-  READ_DEADLINE seconds is cut off (its connection closed; a body the app was reading, a 408).
+  READ_DEADLINE seconds, or take more than REQUEST_DEADLINE in all, is cut off (its connection
+  closed; a body the app was reading, a 408). Behind nginx (deploy/nginx.conf) none of this is
+  met: nginx waits for slow clients and hands over whole requests.
 - Everything a worker needs is checked by the master before it opens the port: the rule table, the
   settings and the secret key (the app's own start-up, in a child process: guide.serving). A broken
   table stops the server with its `rules.yaml:LINE:` messages and exit status 1, a refused setting
@@ -27,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from gunicorn.http.errors import NoMoreData
@@ -53,6 +56,8 @@ control_socket_disable = True
 
 #: Seconds a request's headers or body may stall (no byte arriving) before the connection is cut off.
 READ_DEADLINE = 5.0
+#: Seconds a whole request (headers and body) may take to arrive, however it trickles in.
+REQUEST_DEADLINE = 10.0
 
 
 class ReadDeadline(NoMoreData, TimeoutError):
@@ -60,23 +65,30 @@ class ReadDeadline(NoMoreData, TimeoutError):
 
 
 class _DeadlineConn(TConn):
-    """A connection whose every read waits at most READ_DEADLINE seconds."""
+    """A connection whose reads wait at most READ_DEADLINE seconds each, REQUEST_DEADLINE in all per request."""
 
     def init(self):
-        super().init()  # gunicorn makes the socket blocking (no timeout) before each request: bound it again
+        super().init()  # gunicorn makes the socket blocking, without a timeout, before each request
         self.sock.settimeout(READ_DEADLINE)
+        deadline = time.monotonic() + REQUEST_DEADLINE
         unreader = self.parser.unreader
-        if not getattr(unreader, "guide_deadline", False):
-            read = unreader.chunk
+        read = getattr(unreader, "guide_read", unreader.chunk)
+        sock = self.sock
 
-            def chunk(size_hint=None):
-                try:
-                    return read(size_hint)
-                except TimeoutError:
-                    raise ReadDeadline() from None
+        def chunk(size_hint=None):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ReadDeadline()
+            sock.settimeout(min(READ_DEADLINE, left))
+            try:
+                return read(size_hint)
+            except TimeoutError:
+                raise ReadDeadline() from None
+            finally:
+                sock.settimeout(READ_DEADLINE)
 
-            unreader.chunk = chunk
-            unreader.guide_deadline = True
+        unreader.guide_read = read
+        unreader.chunk = chunk
 
 
 class ReadDeadlineWorker(ThreadWorker):
