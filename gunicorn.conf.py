@@ -51,6 +51,9 @@ limit_request_field_size = 8190
 # gunicorn trusts no client for them, loopback included.
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
+# The access log (when asked for: --access-logfile): no response size (a result page's size can tell its
+# answers) and no Referer; the request line's codes are masked (guide/logs.py).
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(M)sms "%(a)s"'
 # No control socket (gunicornc): one fixed path per user would clash between servers.
 control_socket_disable = True
 
