@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask, abort, current_app, request
 
+from guide.configuration import ConfigurationError
+
 PREFIX = "/embed"
 _FLAG = "guide.embed"
 #: An origin as a browser sends it: scheme, host, optional port; nothing else.
@@ -42,7 +44,7 @@ def parse_origins(value: str | Iterable[str] | None) -> tuple[str, ...]:
     origins = tuple(item.strip().rstrip("/").lower() for item in items if item and item.strip())
     wrong = [origin for origin in origins if not _ORIGIN.fullmatch(origin)]
     if wrong:
-        raise SystemExit(
+        raise ConfigurationError(
             "GUIDE_EMBED_ORIGINS: not an origin (scheme://host[:port], no path, no wildcard): " + " ".join(wrong)
         )
     return origins
@@ -84,9 +86,8 @@ def only_the_questionnaire() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Mount the `/embed` prefix, keep the desk and the API out of it, and mark embed pages for the templates."""
+    """Keep the desk and the API out of `/embed` (its prefix is a WSGI layer: EmbedPrefix), mark embed pages."""
     app.config["GUIDE_EMBED_ORIGINS"] = parse_origins(app.config.get("GUIDE_EMBED_ORIGINS"))
-    app.wsgi_app = EmbedPrefix(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented middleware idiom
     app.before_request(only_the_questionnaire)
     app.after_request(call_outside_the_frame)
     app.context_processor(lambda: {"embed": embedded(), "embed_origins": origins()})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, Response, g, render_template, request, url_for
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from guide.api import for_api
+from guide.state import answers
 
 #: Heading and explanation of each error page.
 PAGES = {
@@ -25,6 +27,10 @@ PAGES = {
         lazy_gettext(
             "The guide's forms only send a few short answers. Please go back and use the buttons on the page."
         ),
+    ),
+    408: (
+        lazy_gettext("That took too long"),
+        lazy_gettext("Your browser stopped sending what the page asked for. Please go back and try again."),
     ),
     414: (
         lazy_gettext("That address is too long"),
@@ -45,8 +51,11 @@ def http_error(error: HTTPException):
     """Show an HTTP error as a page, or as `{"errors": ...}` for the API: never a bare 500, never a wrong text."""
     status = error.code or 500
     title, detail = PAGES.get(status) or PAGES[400 if status < 500 else 500]
+    if request_ctx.url_adapter is None:  # a Host not in TRUSTED_HOSTS: no address can be built for it
+        return Response(f"{title}. {detail}", status, mimetype="text/plain")
     if for_api():
         return {"errors": {"request": [str(title)]}}, status
+    g.error_page = True  # its links name no part of the address asked for: the page stays small whatever came
     return render_template("error.html", title=title, detail=detail, code=status), status
 
 
@@ -55,8 +64,6 @@ def csrf_error(error: CSRFError):
 
     (The desk answers its own: it shows the posted form again, answers and all.)
     """
-    from guide.views import answers  # the questionnaire's own reading of its answers
-
     if request.endpoint == "patient.start_again":
         retry = url_for("patient.result")
     else:

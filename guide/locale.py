@@ -7,15 +7,17 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.lists import format_list
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from guide.api import for_api
-from guide.security import cookie_secure
+from guide.sessions import cookie_secure
 
 LANG_COOKIE = "lang"
+#: The longest path an error page's language links repeat (a longer one: they lead to the start).
+SHORT_PATH = 200
 
 
 @cache
@@ -65,7 +67,10 @@ def locale_of(code: str) -> Locale:
 
 
 def switch_url(lang: str) -> str:
-    """The current page, in another language: same path, same query, other `lang`."""
+    """The current page, in another language: same path, same query, other `lang` (an error page: `lang` alone)."""
+    if g.get("error_page"):
+        path = request.path if len(request.path) <= SHORT_PATH else "/"
+        return f"{request.script_root}{path}?{urlencode({'lang': lang})}"
     args = request.args.to_dict()
     args["lang"] = lang
     return f"{request.script_root}{request.path}?{urlencode(args)}"

@@ -1,125 +1,56 @@
 """The patient questionnaire: start, a screening question, one question per page, check, result.
 
-Answers live only in the patient's browser, never on the server and never in logs: in the signed
-session cookie, or, where no session cookie comes back (cookies refused, or a frame on another site),
-in the pages' addresses as a state code (guide.codes), which every link and form of the questionnaire
-carries. Both give the same pages and the same result.
+Where the answers are kept between pages is guide.state; whether a form came from the guide's own
+pages, guide.origin. The result's markup (templates/recommendation.html) depends only on the
+language and the combination of answers: it is rendered once per (language, combination) and
+reused; the page around it, with its token and links, is rendered for each request.
 """
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, date, datetime
-from urllib.parse import urlencode, urlsplit
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, lazy_gettext, to_user_timezone
-from flask_wtf.csrf import CSRFError
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, get_locale, to_user_timezone
+from markupsafe import Markup
 
-from guide import codes, embed, pages, present, replay
-from guide.engine import Answers
-from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
+from guide import codes, embed, origin, present
+from guide.engine import Answers, Recommendation
+from guide.forms import URGENT, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
 from guide.locale import explicit_choice
 from guide.rules import current_guide
+from guide.state import (  # noqa: F401  (answers and the rest stay importable from here, as callers use them)
+    NOTICES,
+    STATE,
+    answers,
+    carry_state,
+    cookieless,
+    keep,
+    link_state,
+    save,
+    show_only,
+)
 from guide.table import QUESTION_IDS, UNSURE
 
 bp = Blueprint("patient", __name__)
+bp.url_defaults(carry_state)
+bp.before_request(origin.refuse_forgeries)
 
 STEPS = (URGENT, *QUESTION_IDS)
 CHECK = "check"
-#: The query parameter that carries the answers where no session cookie comes back (masked in logs).
-STATE = "answers"
-#: Pages whose links need no answers (they still carry the language chosen): the answers are forgotten, or a code
-#: says them.
-NOT_CARRIED = {"patient.start_again", "patient.by_code", "patient.enter_code"}
-#: Why a patient was sent back to the start, by the `notice` a cookie-less address carries.
-NOTICES = {
-    "lost": lazy_gettext(
-        "We could not find your earlier answers. This happens when the page was left open "
-        "for a long time. Nothing important has been lost: please start again."
-    ),
-    "unreadable": lazy_gettext(
-        "The answers in this page's address could not be read: it may have been cut short or changed. "
-        "Nothing important has been lost: please start again."
-    ),
-    "changed": lazy_gettext(
-        "The guide has changed since you answered, so your earlier answers no longer fit it. "
-        "Please answer the questions again: it takes about two minutes."
-    ),
-}
-
-
-def cookieless() -> bool:
-    """Tell whether the request came without the session cookie (refused, blocked in a frame, or not set yet)."""
-    return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
-
-
-def state_steps() -> codes.Steps:
-    """The steps a state code covers: the screening question, then the four questions."""
-    return ((URGENT, URGENT_CHOICES), *codes.question_steps(current_guide().engine.questions))
-
-
-def known_answer(step: str, code: object) -> bool:
-    """Tell whether the table (or the screening question) still has this answer for this step."""
-    if step == URGENT:
-        return code in URGENT_CHOICES
-    return code in current_guide().engine.known.get(step, ())
-
-
-def carried() -> dict[str, str]:
-    """The answers the page's address carries; none if it carries none or an unreadable state code."""
-    text = request.args.get(STATE)
-    if text is None:
-        return {}
-    try:
-        return codes.decode_state(state_steps(), text)
-    except codes.BadCode:
-        g.unreadable_state = True
-        return {}
-
-
-def travelling() -> bool:
-    """Tell whether the answers travel in the addresses: no session cookie came back, or the address carries them."""
-    return cookieless() or STATE in request.args
-
-
-def answers() -> dict[str, str]:
-    """The answers given so far, by step: from the page's address if it carries them, else from the session cookie."""
-    if "answers" not in g:
-        g.answers = carried() if STATE in request.args else kept_answers()
-    return dict(g.answers)
-
-
-def kept_answers() -> dict[str, str]:
-    """The answers in the session cookie; none, and a notice, if the guide no longer knows one of them.
-
-    A session outlives a change of the table (an answer renamed or removed, then a restart): its
-    answers are dropped quietly, never decided, never logged, and the patient is asked again.
-    """
-    given = session.get("answers")
-    if not given:
-        return {}
-    if not isinstance(given, dict) or not all(known_answer(step, code) for step, code in given.items()):
-        session.pop("answers", None)
-        g.guide_changed = True
-        flash(str(NOTICES["changed"]), "restart")
-        return {}
-    return dict(given)
-
-
-def keep(given: dict[str, str]) -> None:
-    """Keep the answers for the pages that follow: in the session cookie, and in their addresses while travelling."""
-    g.answers = dict(given)
-    if given:
-        session["answers"] = dict(given)
-        session.permanent = True
-    else:
-        session.pop("answers", None)
-
-
-def save(step: str, code: str) -> None:
-    """Keep one more answer."""
-    keep({**answers(), step: code})
 
 
 def step_url(step: str, **args) -> str:
@@ -209,12 +140,9 @@ def start():
     if notice in NOTICES:
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     resume = step_url(first_unanswered() or CHECK) if answers() else None
-    key = (resume, link_state())
-    if resume is None:
-        replay.allow()  # a first visit's page: the same for everyone who asks the same way
     # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
-    return pages.cached("start.html", key, forms=resume is not None) or pages.render(
-        "start.html", key, started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
+    return render_template(
+        "start.html", started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
     )
 
 
@@ -289,13 +217,11 @@ def result():
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
     engine = current_guide().engine
-    key = (combo, link_state(), clinic_day())  # a printed result shows the date
-    # The same for the same request until the date is worked out again, and no longer than the session lasts.
-    replay.allow(until=(int(time.time()) // 60 + 1) * 60)
-    return pages.cached("result.html", key, forms=True) or pages.render(
+    rec = engine.decide(combo)
+    return render_template(
         "result.html",
-        key,
-        rec=present.recommendation(engine.decide(combo)),
+        rec=present.recommendation(rec),
+        recommendation_html=recommendation_html(rec),
         rows=answer_rows(dict(zip(QUESTION_IDS, combo, strict=True))),
         code=codes.encode(engine.questions, combo),
         form=ConfirmForm(),
@@ -303,24 +229,34 @@ def show_result(combo: Answers):
     )
 
 
-def clinic_day() -> date:
-    """Today's date where the clinic is, worked out at most once a minute."""
-    minute = int(time.time()) // 60
-    kept = current_app.extensions.get("clinic_day")
-    if kept is None or kept[0] != minute:
-        kept = current_app.extensions["clinic_day"] = (minute, to_user_timezone(datetime.now(UTC)).date())
-    return kept[1]
+def recommendation_html(rec: Recommendation) -> Markup:
+    """The result's markup (templates/recommendation.html's macro), rendered once per language and combination.
+
+    The macro sees only the presentation and the language (it is imported without the page's context), so
+    the same (language, combination) always gives the same markup: nothing of a visitor's is in it.
+    """
+    kept: dict[tuple[str, Answers], Markup] = current_app.extensions.setdefault("recommendation_html", {})
+    key = (str(get_locale()), rec.answers)
+    html = kept.get(key)
+    if html is None:
+        macro = get_template_attribute("recommendation.html", "recommendation")
+        html = kept[key] = Markup(macro(present.recommendation(rec)))
+    return html
 
 
 def today() -> dict[str, str]:
     """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: ISO and in words."""
-    day = clinic_day()  # the same date the page is kept under
+    day = to_user_timezone(datetime.now(UTC)).date()
     return {"iso": day.isoformat(), "text": format_date(day, format="long")}
 
 
 @bp.get("/r/<code>")
 def by_code(code: str):
-    """Open the result an answer code stands for, and keep its answers for Check and Change."""
+    """Open the result an answer code stands for, and keep its answers for Check and Change.
+
+    Opened from another site, the result is shown and its answers travel in the page's links, but
+    nothing is stored: a link elsewhere never changes what a patient answered here.
+    """
     engine = current_guide().engine
     try:
         combo = codes.decode(engine.questions, code)
@@ -328,7 +264,11 @@ def by_code(code: str):
         form = CodeForm(data={"code": code})
         form.code.errors = [present.code_error(error)]
         return render_template("code.html", form=form), 404
-    keep({URGENT: "no", **dict(zip(QUESTION_IDS, combo, strict=True))})
+    given = {URGENT: "no", **dict(zip(QUESTION_IDS, combo, strict=True))}
+    if origin.followed_from_another_site():
+        show_only(given)
+    else:
+        keep(given)
     return show_result(combo)
 
 
@@ -354,50 +294,6 @@ def start_again():
     return redirect(url_for("patient.start"))
 
 
-def link_state() -> tuple[str | None, str | None]:
-    """What every link of the questionnaire carries on this request: the state code and the language (or None)."""
-    if not travelling():
-        return (None, None)
-    given = answers()
-    return (codes.encode_state(state_steps(), given) if given else None, explicit_choice())
-
-
-@bp.url_defaults
-def carry_state(endpoint: str, values: dict) -> None:
-    """While the answers travel, every link and form of the questionnaire carries them, and the language chosen."""
-    state, lang = link_state()
-    if state and endpoint not in NOT_CARRIED:
-        values.setdefault(STATE, state)
-    if lang:
-        values.setdefault("lang", lang)  # Start again too: without the cookie, nothing else remembers the choice
-
-
-@bp.before_request
-def refuse_forgeries() -> None:
-    """Check that a form was sent by the guide's own page (the README explains why this way).
-
-    Every form: the browser's word (Sec-Fetch-Site, or else Origin) that it comes from the guide's own
-    page. With the session cookie, Flask-WTF's token besides, as everywhere. Without it the request
-    carries no credential, so there is nothing for another site to ride, and no token to compare.
-    """
-    if request.method != "POST" or not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    if sent_from_another_site():
-        raise CSRFError("The form was sent from another site.")
-    if not cookieless():
-        current_app.extensions["csrf"].protect()
-    g.csrf_valid = True  # tells the forms that this request's origin is checked
-
-
-def sent_from_another_site() -> bool:
-    """Tell whether the browser says the request came from a page that is not the guide's."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site not in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    return origin not in (None, "null") and urlsplit(origin).netloc != request.host
-
-
 def shows_answers_in_address() -> bool:
     """Tell whether the page's address itself says what someone answered (a state code or an answer code)."""
     return STATE in request.args or "code" in request.args or request.endpoint == "patient.by_code"
@@ -408,7 +304,7 @@ def search_links() -> dict:
     own address as canonical and its alternates by language (absolute; the embed points at the full site)."""
     if request.blueprint != bp.name:
         return {}
-    if shows_answers_in_address():
+    if shows_answers_in_address() or g.get("error_page"):
         return {"private": True}
     root = request.host_url.rstrip("/") + request.script_root.removesuffix(embed.PREFIX if embed.embedded() else "")
     address = root + request.path

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,17 @@ def port_open(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return True
+    except OSError:
+        return False
+
+
+def answers(url: str) -> bool:
+    """Tell whether a server answers HTTP at `url` (with any status)."""
+    try:
+        with urllib.request.urlopen(url + "/", timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
     except OSError:
         return False
 
@@ -62,8 +75,8 @@ class GunicornServer:
         """The server's address."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, wait: float = 20.0) -> GunicornServer:
-        """Start the master; wait until the port answers (or the master has exited)."""
+    def start(self, wait: float = 90.0) -> GunicornServer:
+        """Start the master; wait until a worker answers (or the master has exited): workers load and warm first."""
         with self.log.open("wb") as log:
             # The shell writes its PID, then becomes gunicorn: the file names the master.
             self.process = subprocess.Popen(
@@ -75,9 +88,9 @@ class GunicornServer:
             )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if self.process.poll() is not None or port_open(self.port):
+            if self.process.poll() is not None or (port_open(self.port) and answers(self.url)):
                 break
-            time.sleep(0.05)
+            time.sleep(0.1)
         return self
 
     @property

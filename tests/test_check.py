@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from guide import create_app, create_app_or_exit
+from guide import ConfigurationError, create_app, create_app_or_exit
 from guide.cli import guide_cli
 from guide.rules import open_guide
 from guide.table import RuleTableError
@@ -296,7 +296,7 @@ def test_create_app_raises_on_a_broken_table_and_the_server_entry_exits_with_the
     rule(data, "hurt")["when"]["cause"] = ["traumma"]
     text = dump(data)
     path = write(tmp_path, text)
-    with pytest.raises(RuleTableError) as caught:
+    with pytest.raises(ConfigurationError) as caught:
         create_app({"GUIDE_RULES": str(path)})
     assert f"{path}:{line_of(text, 'traumma')}:" in caught.value.problems[0]
     monkeypatch.setenv("GUIDE_RULES", str(path))

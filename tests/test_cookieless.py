@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from guide import codes, create_app, views
+from guide import ConfigurationError, codes, create_app, state
 from guide.engine import combinations
 from guide.forms import URGENT, URGENT_CHOICES
-from guide.security import CSP
+from guide.headers import CSP
 from guide.table import QUESTION_IDS
 
 from .conftest import LANGUAGES
@@ -39,9 +39,9 @@ def text(response) -> str:
 
 
 def notice(app, key: str, lang: str = "en") -> str:
-    """The notice the start page shows for why the patient was sent back, in a language (views.NOTICES)."""
+    """The notice the start page shows for why the patient was sent back, in a language (state.NOTICES)."""
     with app.test_request_context(f"/?lang={lang}"):
-        return str(views.NOTICES[key])
+        return str(state.NOTICES[key])
 
 
 def steps(engine) -> list[tuple[str, tuple[str, ...]]]:
@@ -188,8 +188,16 @@ def test_a_form_sent_from_another_site_without_a_session_is_refused(cookieless):
     assert cookieless.post("/before-you-start", data={URGENT: "no"}, headers=old_browser).status_code == 400
 
 
+@pytest.mark.parametrize("headers", [{"Origin": "null"}, {"Origin": "null", "Sec-Fetch-Site": "cross-site"}])
+def test_a_form_from_an_opaque_origin_is_refused(cookieless, headers):
+    # A sandboxed frame or a data: page sends `Origin: null`; the guide's own pages never do (Referrer-Policy).
+    response = cookieless.post("/before-you-start", data={URGENT: "no"}, headers=headers)
+    assert response.status_code == 400
+    assert cookieless.get("/check-answers").status_code == 302  # nothing was answered
+
+
 def test_a_form_from_the_guide_itself_without_a_session_is_taken(cookieless):
-    for headers in (SAME_ORIGIN, {"Origin": "http://localhost"}, {"Origin": "null"}, {}):
+    for headers in (SAME_ORIGIN, {"Origin": "http://localhost"}, {}):
         assert cookieless.post("/before-you-start", data={URGENT: "no"}, headers=headers).status_code == 302
 
 
@@ -284,7 +292,7 @@ def test_embed_origins_come_from_the_environment_as_a_list(monkeypatch, value, o
 
 @pytest.mark.parametrize("value", ["*", "clinic.example", "https://clinic.example/a", "https://*.example", "'self'"])
 def test_anything_but_an_origin_refuses_to_start(value):
-    with pytest.raises(SystemExit, match="GUIDE_EMBED_ORIGINS"):
+    with pytest.raises(ConfigurationError, match="GUIDE_EMBED_ORIGINS"):
         create_app({"SECRET_KEY": "test", "GUIDE_EMBED_ORIGINS": value})
 
 
@@ -296,7 +304,7 @@ def test_embed_pages_keep_the_switch_the_phone_and_the_emergency_line_without_th
     switch = re.findall(r'<a href="([^"]+)"[^>]*hreflang="(\w+)"', page)
     assert {lang for _href, lang in switch} == set(LANGUAGES)
     assert all(href.startswith("/embed/") for href, _lang in switch)
-    assert re.search(r'<script src="/embed/static/frame.js"', page)
+    assert re.search(r'<script src="/embed/static/frame.js\?v=\w+"', page)
     assert 'data-embed-origins="http://localhost:8123"' in page
     for anchor in re.findall(r"<a [^>]*>", page):
         if 'href="tel:' in anchor:

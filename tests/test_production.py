@@ -14,8 +14,9 @@ from html import unescape
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from guide import codes, create_app, read_or_create_key, views
-from guide.security import mask
+from guide import ConfigurationError, codes, create_app, read_or_create_key, state
+from guide.engine import Answers
+from guide.logs import mask
 
 from .conftest import GUIDE, LANGUAGES
 from .synthetic import tiny, write
@@ -58,7 +59,7 @@ def test_an_unsafe_or_short_key_file_is_refused(tmp_path, mode, content, says):
     path = tmp_path / "secret_key"
     path.write_text(content)
     path.chmod(mode)
-    with pytest.raises(SystemExit, match=says):
+    with pytest.raises(ConfigurationError, match=says):
         read_or_create_key(path)
 
 
@@ -66,9 +67,9 @@ def test_a_key_that_cannot_be_kept_refuses_to_start_in_one_line(tmp_path, monkey
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     blocked = tmp_path / "file"
     blocked.write_text("")
-    with pytest.raises(SystemExit) as refusal:
+    with pytest.raises(ConfigurationError) as refusal:
         create_app({"SECRET_KEY_FILE": str(blocked / "secret_key")})
-    assert "FLASK_SECRET_KEY" in str(refusal.value.code) and "\n" not in str(refusal.value.code)
+    assert "FLASK_SECRET_KEY" in str(refusal.value) and "\n" not in str(refusal.value)
 
 
 # ---------------------------------------------------------------- TLS and headers ----
@@ -215,7 +216,7 @@ def test_a_renamed_answer_in_a_live_session_asks_again_kindly_and_logs_nothing(t
     assert landing.status_code == 200
     page = unescape(landing.get_data(as_text=True))
     with after.test_request_context("/?lang=en"):
-        assert str(views.NOTICES["changed"]) in page
+        assert str(state.NOTICES["changed"]) in page
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "trauma" not in caplog.text
     assert client.get("/result").location == "/"  # the old answers are gone for good
@@ -283,36 +284,33 @@ def test_the_app_log_is_masked_too(app, caplog):
     assert "5GW9A" not in caplog.text
 
 
-# ---------------------------------------------------------------- pages served from the cache ----
+# ---------------------------------------------------------------- the result's markup, kept ----
 
 
-def fresh(page: str) -> str:
-    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "TOKEN", page)
+@pytest.mark.parametrize("path", ["/result", "/result?lang=es", "/embed/result"])
+def test_a_result_from_the_kept_markup_is_the_result_rendered_afresh(path):
+    app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
+    client = app.test_client()
+    client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
+    app.extensions["recommendation_html"].clear()
+    first = client.get(path).get_data(as_text=True)  # renders the markup, and keeps it
+    assert len(app.extensions["recommendation_html"]) == 1
+    again = client.get(path).get_data(as_text=True)
+    app.extensions["recommendation_html"].clear()
+    afresh = client.get(path).get_data(as_text=True)
+    assert first == again == afresh
 
 
-@pytest.mark.parametrize("path", ["/", "/result", "/result?lang=es", "/embed/result", "/embed/"])
-@pytest.mark.parametrize("cookies", [True, False])
-def test_a_page_served_again_is_the_page_rendered(path, cookies):
-    """Two apps, one serving from its cache, one rendering each time: the same page, each with its own token."""
-    config = {"SECRET_KEY": "cache-" + "c" * 30}
-    cached, rendered = create_app(config), create_app(config)
-    state = codes.encode_state(
-        (("urgent", ("yes", "no")), *((q.id, q.codes) for q in GUIDE.engine.questions)), dict(ROUTE)
-    )
-    target = path if cookies else path + ("&" if "?" in path else "?") + f"answers={state}"
-    pages = []
-    for app in (cached, cached, rendered):
-        client = app.test_client()
-        if cookies:
-            client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
-        response = client.get(target)
-        assert response.status_code == 200
-        pages.append(response.get_data(as_text=True))
-        app.extensions.pop("pages", None) if app is rendered else None
-    assert len(cached.extensions["pages"]) >= 1
-    assert fresh(pages[0]) == fresh(pages[1]) == fresh(pages[2])
-    tokens = {m for p in pages for m in re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', p)}
-    assert len(tokens) == 3  # each visitor its own token (the start page offers Start again to a returning one)
+def test_the_kept_markup_is_per_language():
+    app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
+    client = app.test_client()
+    client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
+    english = client.get("/result?lang=en").get_data(as_text=True)
+    spanish = client.get("/result?lang=es").get_data(as_text=True)
+    kept = app.extensions["recommendation_html"]
+    assert sorted(lang for lang, _ in kept) == ["en", "es"]
+    assert kept["en", Answers(**ANSWERS)] in english and kept["es", Answers(**ANSWERS)] in spanish
+    assert kept["en", Answers(**ANSWERS)] != kept["es", Answers(**ANSWERS)]
 
 
 def test_a_flashed_notice_is_shown_once_not_kept(client):

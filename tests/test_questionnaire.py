@@ -241,7 +241,7 @@ def test_every_response_sends_the_security_headers(client, path):
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script_or_style_and_no_third_party_urls(client):
@@ -287,7 +287,7 @@ def test_answers_are_kept_only_in_the_signed_cookie(client):
 
 def test_answer_codes_are_masked_in_the_request_log(app, caplog):
     """Building the app installs the filter on the development server's request log."""
-    from guide.security import RedactAnswerCodes
+    from guide.logs import RedactAnswerCodes
 
     logger = logging.getLogger("werkzeug")
     with caplog.at_level(logging.INFO, logger="werkzeug"):

@@ -12,6 +12,7 @@ import json
 import re
 import signal
 import socket
+import ssl
 import stat
 import threading
 import time
@@ -35,9 +36,12 @@ KEY = {"FLASK_SECRET_KEY": "shared-" + "k" * 40}
 class Patient:
     """A browser walking the questionnaire: keeps cookies, sends each form's CSRF token, one connection a request."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: ssl.SSLContext | None = None) -> None:
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        handlers: list = [urllib.request.HTTPCookieProcessor(self.cookies)]
+        if context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self.opener = urllib.request.build_opener(*handlers)
         self.token = ""
 
     def open(self, url: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -46,7 +50,7 @@ class Patient:
         if form is not None:
             data = urllib.parse.urlencode({**form, "csrf_token": self.token}).encode()
         try:
-            with self.opener.open(url, data, timeout=10) as response:
+            with self.opener.open(url, data, timeout=30) as response:
                 page = response.read().decode()
                 status, where = response.status, response.url
         except urllib.error.HTTPError as error:
@@ -140,6 +144,14 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
     return False
 
 
+def phone_or_none(url: str) -> str | None:
+    """The clinic's phone number, or None while no worker answers (a reload's new workers still starting)."""
+    try:
+        return phone(url)
+    except OSError:
+        return None
+
+
 def test_a_reload_on_a_broken_table_keeps_serving_the_last_sound_one(tmp_path):
     table = tmp_path / "rules.yaml"
     sound = RULES.read_text()
@@ -157,7 +169,7 @@ def test_a_reload_on_a_broken_table_keeps_serving_the_last_sound_one(tmp_path):
 
         table.write_text(sound.replace(f"phone: {clinic_phone}", "phone: 619-000-0000", 1))
         guide.signal(signal.SIGHUP)
-        assert wait_for(lambda: all(phone(guide.url) == "619-000-0000" for _ in range(6))), guide.output()
+        assert wait_for(lambda: all(phone_or_none(guide.url) == "619-000-0000" for _ in range(6)), 90), guide.output()
 
 
 def slow_client(port: int, stop: threading.Event) -> None:
@@ -271,3 +283,86 @@ def test_the_server_itself_refuses_a_broken_key_file(tmp_path):
         assert "chmod 600" in guide.output()
     finally:
         guide.stop()
+
+
+# ---------------------------------------------------------------- issue 22: stalls, reloads ----
+
+STALLED_BODY = (
+    b"POST /api/v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+)
+
+
+def stall(port: int, request: bytes) -> bytes:
+    """Send part of a request, then nothing; what the server answers before it closes (within 10 s, or a timeout)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_a_stalled_body_is_cut_off_with_a_408_within_ten_seconds(server):
+    answer = stall(server.port, STALLED_BODY)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:100]
+    assert b'"errors"' in answer
+
+
+def test_stalled_headers_are_cut_off_within_ten_seconds(server):
+    assert stall(server.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") == b""
+
+
+def test_seventy_stalled_bodies_do_not_stop_the_next_patient(server):
+    stalled = []
+    try:
+        for _ in range(70):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            sock.sendall(STALLED_BODY)
+            stalled.append(sock)
+        started = time.monotonic()
+        assert category(Patient().walk([server.url])) == RESULT.category.id, time.monotonic() - started
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_taken(server):
+    answers = json.dumps(RESULT.answers._asdict()).encode()
+    body = answers + b" " * (16384 - len(answers))
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10000], body[10000:])) + b"0\r\n\r\n"
+    status, answer = raw(server.port, chunked("/api/v1/assess", "application/json", chunks))
+    assert status == 200
+    assert json.loads(answer)["rule"] == RESULT.rule.id
+
+
+def test_a_reload_with_a_refused_or_missing_key_keeps_the_old_workers_and_names_the_cause(tmp_path):
+    key = tmp_path / "secret_key"
+    key.write_text("r" * 64)
+    key.chmod(0o600)
+    env = {"FLASK_SECRET_KEY": "", "FLASK_SECRET_KEY_FILE": str(key)}
+    with GunicornServer(tmp_path, "app:app", env) as guide:
+        assert wait_for(lambda: len(guide.worker_pids()) == 2, 60), guide.output()
+        workers = sorted(guide.worker_pids())
+        patient = Patient()
+        assert category(patient.walk([guide.url])) == RESULT.category.id
+
+        key.chmod(0o644)
+        guide.signal(signal.SIGHUP)
+        assert wait_for(lambda: "Reload refused" in guide.output(), 60), guide.output()
+        assert re.search(r"Reload refused: .*secret_key.*chmod 600", guide.output())
+        assert sorted(guide.worker_pids()) == workers
+        assert category(patient.open(guide.url + "/result")[2]) == RESULT.category.id
+
+        key.unlink()
+        guide.signal(signal.SIGHUP)
+        assert wait_for(lambda: guide.output().count("Reload refused") == 2, 60), guide.output()
+        assert re.search(r"Reload refused: .*secret_key.*missing", guide.output())
+        assert not key.exists()  # never a silent new key
+        assert sorted(guide.worker_pids()) == workers
+        assert category(patient.open(guide.url + "/result")[2]) == RESULT.category.id
+
+        key.write_text("r" * 64)
+        key.chmod(0o600)
+        guide.signal(signal.SIGHUP)
+        assert wait_for(lambda: not set(guide.worker_pids()) & set(workers) and len(guide.worker_pids()) == 2, 90)
+        assert category(patient.open(guide.url + "/result")[2]) == RESULT.category.id  # the same key: still theirs
