@@ -658,7 +658,7 @@ def told_texts(record: Told | None, tr: Translator) -> dict[str, Any] | None:
     if record.what_if is not None:
         question_id, code, category = record.what_if
         what_if = tr.gettext(
-            "Had %(condition)s, it would most likely have been %(category)s.",
+            "If %(condition)s, this would most likely be %(category)s.",
             condition=tr.text(texts["what_if", question_id, code]),
             category=_lower_first(tr.text(texts["category", category, "label"])),
         )

@@ -163,7 +163,7 @@ def _view(record: Told | None, diff: Diff, tr: Translator) -> list[str]:
     if record.what_if is not None:
         question, code, category = record.what_if
         what_if = tr.gettext(
-            "Had %(condition)s, it would most likely have been %(category)s.",
+            "If %(condition)s, this would most likely be %(category)s.",
             condition=shown(texts["what_if", question, code], tr),
             category=_lower_first(shown(texts["category", category, "label"], tr)),
         )
