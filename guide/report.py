@@ -8,6 +8,7 @@ text the catalog lacks is marked as shown in English. Pure Python, no Flask.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from collections import Counter
@@ -554,7 +555,7 @@ def json_report(diff: Diff, tr: Translator) -> str:
         }
         for item, situation in zip(blocks(diff, tr), diff.situations, strict=True)
     ]
-    report["code_changes"] = [change.__dict__ for change in diff.code_changes]
+    report["code_changes"] = [dataclasses.asdict(change) for change in diff.code_changes]
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
