@@ -62,7 +62,7 @@ class GunicornServer:
         """The server's address."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, wait: float = 20.0) -> GunicornServer:
+    def start(self, wait: float = 60.0) -> GunicornServer:
         """Start the master; wait until the port answers (or the master has exited)."""
         with self.log.open("wb") as log:
             # The shell writes its PID, then becomes gunicorn: the file names the master.

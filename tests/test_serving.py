@@ -178,9 +178,8 @@ def test_forty_slow_clients_do_not_stop_the_next_patient(server):
         thread.start()
     try:
         time.sleep(1.0)  # every slow client holds its connection, its first bytes sent
-        started = time.monotonic()
+        # Held up, the patient's requests would each run out of their time (Patient's timeout) and fail.
         assert category(Patient().walk([server.url])) == RESULT.category.id
-        assert time.monotonic() - started < 8
     finally:
         stop.set()
         for thread in slow:
