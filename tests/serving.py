@@ -1,13 +1,14 @@
 """Real gunicorn servers for tests and benchmarks: started on 127.0.0.1 on a free port, stopped by PID.
 
 `GunicornServer` runs `.venv/bin/gunicorn` with the project's gunicorn.conf.py (so the settings under
-test are the production ones), writes the master's PID to a file, waits until the port answers, and
+test are the production ones), writes the master's PID to a file, waits until a worker answers, and
 stops the master by that PID (SIGTERM, then SIGKILL), whatever the test did.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -34,6 +35,19 @@ def port_open(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def answers(port: int) -> bool:
+    """Tell whether a worker answers HTTP on 127.0.0.1:port (with any status: it has loaded its app and serves)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/static/favicon.svg")
+        connection.getresponse().read()
+        return True
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 class GunicornServer:
@@ -63,7 +77,8 @@ class GunicornServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 60.0) -> GunicornServer:
-        """Start the master; wait until the port answers (or the master has exited)."""
+        """Start the master; wait until a worker answers (or the master has exited): the master opens the port
+        before its workers have loaded the app, which takes seconds on a busy machine."""
         with self.log.open("wb") as log:
             # The shell writes its PID, then becomes gunicorn: the file names the master.
             self.process = subprocess.Popen(
@@ -75,7 +90,7 @@ class GunicornServer:
             )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if self.process.poll() is not None or port_open(self.port):
+            if self.process.poll() is not None or answers(self.port):
                 break
             time.sleep(0.05)
         return self
