@@ -17,7 +17,7 @@ LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR ?= $(HOME)/.cache/guide-bench/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
 
-.PHONY: install run test check lint lock translations language bench fuzz clean
+.PHONY: install run test test-busy check lint lock translations language bench fuzz clean
 
 # $(call environment,DIR,OPTIONS): a virtual environment in DIR with the pinned installers, then the guide and its
 # tests (OPTIONS: more for pip). The same for the one `make install` keeps and the scratch one `make lock` reads.
@@ -61,6 +61,16 @@ test: install
 	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+## `make test` on a busy machine: BUSY_HOGS endless shell loops (one per core of a 2-core machine) keep the CPU
+## loaded for the whole run; each stops by itself after BUSY_SECONDS at most, and all are stopped (by PID) at the end
+BUSY_HOGS ?= 2
+BUSY_SECONDS ?= 2400
+test-busy: install
+	@hogs=""; for i in $$(seq $(BUSY_HOGS)); do timeout $(BUSY_SECONDS) sh -c 'while :; do :; done' & hogs="$$hogs $$!"; done; \
+	trap 'kill $$hogs 2>/dev/null; exit 130' INT TERM; \
+	echo "test-busy: $(BUSY_HOGS) CPU hogs running (PIDs$$hogs), for $(BUSY_SECONDS) s at most"; \
+	$(MAKE) --no-print-directory test; status=$$?; kill $$hogs 2>/dev/null; exit $$status
 
 ## Check rules.yaml: every problem as rules.yaml:LINE: message
 check: $(INSTALLED)

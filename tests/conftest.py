@@ -60,6 +60,9 @@ PHONE = {"width": 360, "height": 740}
 #: The browser's locale for a language of the guide, where a region is usual (any other: the language itself).
 BROWSER_LOCALES = {"en": "en-US", "es": "es-MX"}
 DESKTOP = {"width": 1366, "height": 768}
+#: How long a browser test waits for a page, an element or an expected state (ms): long enough for a machine whose
+#: two cores are busy with other work (`make test-busy`), while a test that is really broken still fails in time.
+BROWSER_WAIT = 20_000
 
 
 def _need(path: Path, what: str) -> None:
@@ -86,8 +89,9 @@ def live_server():
 def browser():
     """Debian's Chromium, headless."""
     _need(Path(CHROMIUM), "Chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_WAIT)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
@@ -110,7 +114,7 @@ def new_page(browser, live_server):
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(5000)
+        page.set_default_timeout(BROWSER_WAIT)
         return page
 
     yield make

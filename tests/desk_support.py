@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from guide.engine import Engine
 from guide.table import QUESTION_IDS
 
@@ -69,12 +71,15 @@ def rendered(page: Any) -> dict:
     return page.evaluate(RENDERED)
 
 
+CHECKED = (
+    "() => Object.fromEntries([...document.querySelectorAll('#desk-form input:checked')]"
+    ".map((radio) => [radio.name, radio.value]))"
+)
+
+
 def checked(page: Any) -> dict[str, str]:
     """The answers the page has checked, by line."""
-    return page.evaluate(
-        "() => Object.fromEntries([...document.querySelectorAll('#desk-form input:checked')]"
-        ".map((radio) => [radio.name, radio.value]))"
-    )
+    return page.evaluate(CHECKED)
 
 
 def data(page: Any) -> dict:
@@ -82,24 +87,51 @@ def data(page: Any) -> dict:
     return page.evaluate("() => fetch(document.querySelector('[data-desk]').dataset.src).then((r) => r.json())")
 
 
+FOCUSED = """() => {
+  const node = document.activeElement;
+  if (node.type === "radio") { return `${node.name}=${node.value}`; }
+  if (node.dataset.deskCopy !== undefined) { return "copy"; }
+  if (node.dataset.deskNew !== undefined) { return "new"; }
+  if (node.dataset.deskHeading !== undefined) { return "result"; }
+  if (node.dataset.deskEmergencyTitle !== undefined) { return "emergency"; }
+  return node.id || node.tagName;
+}"""
+
+
 def focused(page: Any) -> str:
     """What has the focus: a radio as `line=code`, else its id or data attribute."""
-    return page.evaluate(
-        """() => {
-          const node = document.activeElement;
-          if (node.type === "radio") { return `${node.name}=${node.value}`; }
-          if (node.dataset.deskCopy !== undefined) { return "copy"; }
-          if (node.dataset.deskNew !== undefined) { return "new"; }
-          if (node.dataset.deskHeading !== undefined) { return "result"; }
-          if (node.dataset.deskEmergencyTitle !== undefined) { return "emergency"; }
-          return node.id || node.tagName;
-        }"""
-    )
+    return page.evaluate(FOCUSED)
 
 
-def status(page: Any) -> str:
-    """What the live region last said."""
-    return page.inner_text("[data-desk-status]")
+#: Whether a value read in the page equals the one given, objects compared whatever the order of their keys.
+_SAME = """([read, expected]) => {
+  const canon = (value) => JSON.stringify(value, (key, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v);
+  return canon(read) === canon(expected);
+}"""
+
+
+def expect_read(page: Any, read: str, expected: Any, message: str = "") -> None:
+    """Wait until the page's `read` script gives `expected`; if it never does, fail with what it gives."""
+    try:
+        page.wait_for_function(f"(expected) => ({_SAME})([({read})(), expected])", arg=expected)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{message or 'the page'}: {page.evaluate(read)!r}, expected {expected!r}") from None
+
+
+def expect_focus(page: Any, what: str, message: str = "") -> None:
+    """Wait until `what` (as focused() names it) has the focus."""
+    expect_read(page, FOCUSED, what, message or "focus")
+
+
+def expect_checked(page: Any, answers: dict[str, str], message: str = "") -> None:
+    """Wait until the answers checked on the page are exactly `answers`."""
+    expect_read(page, CHECKED, answers, message or "answers checked")
+
+
+def status(page: Any) -> Any:
+    """The live region where the desk says what it did (a locator: expect(status(page)).to_have_text(...))."""
+    return page.locator("[data-desk-status]")
 
 
 def lowest_line(page: Any) -> float:

@@ -100,3 +100,4 @@ def open_in_browser(page, state: State) -> None:
     if state.error:
         page.click("main button[type=submit]")
         page.wait_for_selector(".error-summary")
+        page.wait_for_load_state()  # the page with the errors, its scripts run

@@ -1,21 +1,20 @@
 """Real gunicorn servers for tests and benchmarks: started on 127.0.0.1 on a free port, stopped by PID.
 
 `GunicornServer` runs `.venv/bin/gunicorn` with the project's gunicorn.conf.py (so the settings under
-test are the production ones), writes the master's PID to a file, waits until the port answers, and
+test are the production ones), writes the master's PID to a file, waits until a worker answers, and
 stops the master by that PID (SIGTERM, then SIGKILL), whatever the test did.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +37,17 @@ def port_open(port: int) -> bool:
         return False
 
 
-def answers(url: str) -> bool:
-    """Tell whether a server answers HTTP at `url` (with any status)."""
+def answers(port: int) -> bool:
+    """Tell whether a worker answers HTTP on 127.0.0.1:port (with any status: it has loaded its app and serves)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        with urllib.request.urlopen(url + "/", timeout=5):
-            return True
-    except urllib.error.HTTPError:
+        connection.request("GET", "/static/favicon.svg")
+        connection.getresponse().read()
         return True
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return False
+    finally:
+        connection.close()
 
 
 class GunicornServer:
@@ -88,7 +89,7 @@ class GunicornServer:
             )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if self.process.poll() is not None or (port_open(self.port) and answers(self.url)):
+            if self.process.poll() is not None or answers(self.port):
                 break
             time.sleep(0.1)
         return self

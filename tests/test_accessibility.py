@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import DESKTOP, LANGUAGES, PHONE, axe_violations
 from .pages import PATIENT_STATES, open_in_browser
@@ -29,5 +30,5 @@ def test_the_csrf_page_passes_axe(browser, new_page, live_server):
     page.evaluate("() => { document.querySelector('input[name=csrf_token]').value = 'forged'; }")
     page.click("label[for='urgent-no']")
     page.click("button[type=submit]")
-    assert page.inner_text("h1") == "Please try that again"
+    expect(page.locator("h1")).to_have_text("Please try that again")
     assert axe_violations(page) == []

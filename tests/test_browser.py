@@ -46,14 +46,14 @@ def test_a_patient_goes_from_start_to_result(new_page, js, width, choose):
         page.wait_for_selector(f"#{field}-{code}")
         choose(page, field, code)
     page.wait_for_url("**/check-answers")
-    assert page.inner_text("h1") == "Check your answers"
+    expect(page.locator("h1")).to_have_text("Check your answers")
     page.click("text=See the result")
-    assert page.inner_text("h1") == "Most likely: reconstructive surgery"
+    expect(page.locator("h1")).to_have_text("Most likely: reconstructive surgery")
     phone = page.locator(".consultation a[href^='tel:']")
-    assert phone.get_attribute("href") == "tel:+16192408681"
-    assert phone.inner_text() == "619-240-8681"
-    assert phone.is_visible()
-    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    expect(phone).to_have_attribute("href", "tel:+16192408681")
+    expect(phone).to_have_text("619-240-8681")
+    expect(phone).to_be_visible()
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")  # the result is on show (above)
     assert page_width <= WIDTHS[width]["width"], "the page scrolls sideways"
 
 
@@ -67,9 +67,9 @@ def test_a_mistake_is_corrected_through_the_error_summary_without_javascript(new
     summary = page.locator(".error-summary a")
     expect(summary).to_have_text(GUIDE.table.question("goal").error)
     summary.click()
-    assert page.url.endswith("#goal-appearance")
+    expect(page).to_have_url(re.compile(r"#goal-appearance$"))
     choose_by_mouse(page, "goal", "function")
-    assert page.url.endswith("/question/cause")
+    expect(page).to_have_url(re.compile(r"/question/cause$"))
 
 
 def test_the_error_summary_takes_focus_with_javascript(new_page):
@@ -79,7 +79,7 @@ def test_the_error_summary_takes_focus_with_javascript(new_page):
     expect(page.locator(".error-summary")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "urgent-yes"
+    expect(page.locator("#urgent-yes")).to_be_focused()
 
 
 def walk(page, route):
@@ -92,14 +92,14 @@ def test_change_from_check_answers_returns_there_and_recomputes(new_page):
     page = new_page(js=False)
     walk(page, ROUTE)
     page.click("text=See the result")
-    assert "reconstructive" in page.inner_text("h1")
+    expect(page.locator("h1")).to_contain_text("reconstructive")
     page.click("text=Back to your answers")
     page.click("a[href*='/question/cause']")
-    assert page.locator("#cause-trauma").is_checked()
+    expect(page.locator("#cause-trauma")).to_be_checked()
     choose_by_mouse(page, "cause", "none")
-    assert page.url.endswith("/check-answers")
+    expect(page).to_have_url(re.compile(r"/check-answers$"))
     page.click("text=See the result")
-    assert page.inner_text("h1") == "Most likely: cosmetic surgery"
+    expect(page.locator("h1")).to_have_text("Most likely: cosmetic surgery")
 
 
 def test_print_button_appears_with_javascript_and_the_result_fits_one_printed_page(new_page, tmp_path):
@@ -109,7 +109,7 @@ def test_print_button_appears_with_javascript_and_the_result_fits_one_printed_pa
         [("urgent", "no"), ("goal", "appearance"), ("cause", "unsure"), ("gender", "female"), ("area", "breast_chest")],
     )
     page.click("text=See the result")
-    assert page.locator("[data-print]").is_visible()
+    expect(page.locator("[data-print]")).to_be_visible()  # once guide.js has run on the result page
     pdf = page.pdf(path=str(tmp_path / "result.pdf"), format="Letter")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
@@ -118,7 +118,9 @@ def test_without_javascript_there_is_no_dead_print_button(new_page):
     page = new_page(js=False)
     walk(page, ROUTE)
     page.click("text=See the result")
-    assert not page.locator("[data-print]").is_visible()
+    page.wait_for_url("**/result")  # the result page itself, not the page before it
+    expect(page.locator("[data-print]")).to_have_count(1)
+    expect(page.locator("[data-print]")).to_be_hidden()
 
 
 def test_no_request_leaves_the_machine(new_page, live_server):
@@ -127,32 +129,36 @@ def test_no_request_leaves_the_machine(new_page, live_server):
     page.on("request", lambda request: seen.append(request.url))
     walk(page, ROUTE)
     page.click("text=See the result")
+    page.wait_for_url("**/result")  # loaded: everything the result page asks for has been requested
     assert seen and all(url.startswith(live_server) for url in seen), seen
 
 
 def test_a_spanish_browser_gets_spanish_and_the_switch_keeps_every_answer(new_page):
     page = new_page(js=False, lang="es")
     page.goto("/")
-    assert page.get_attribute("html", "lang") == "es"
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     page.click("a.button-start")
     for field, code in ROUTE[:3]:
         choose_by_mouse(page, field, code)
-    assert page.url.endswith("/question/gender")
+    expect(page).to_have_url(re.compile(r"/question/gender$"))
     page.click(".lang-switch a[hreflang=en]")
-    assert page.get_attribute("html", "lang") == "en"
-    assert page.url.endswith("/question/gender?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(r"/question/gender\?lang=en$"))
     expect(page.locator("h1")).to_have_text(GUIDE.table.question("gender").label)
     page.click(".back-link")
-    assert page.locator("#cause-trauma").is_checked()
+    expect(page.locator("#cause-trauma")).to_be_checked()
     page.click(".lang-switch a[hreflang=es]")
-    assert page.get_attribute("html", "lang") == "es"
-    assert page.locator("#cause-trauma").is_checked()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("#cause-trauma")).to_be_checked()
     for field, code in ROUTE[3:]:
         page.goto(f"/question/{field}")
         choose_by_mouse(page, field, code)
+        page.wait_for_url(lambda url, field=field: f"/question/{field}" not in url)  # the answer has been posted
     page.goto("/result")
-    spanish = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))
+    spanish = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))  # loaded by goto
     page.click(".lang-switch a[hreflang=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state()
     english = (page.get_attribute("[data-category]", "data-category"), page.inner_text(".code"))
     assert spanish == english == ("reconstructive", english[1])
 
@@ -166,7 +172,9 @@ def test_with_cookies_refused_a_patient_comes_back_to_the_start_and_continues_to
     def step(action):
         """Forget every cookie, as a browser that refuses them would have, then act and note the heading."""
         page.context.clear_cookies()
+        before = page.url
         action()
+        page.wait_for_url(lambda url: url != before)  # every step leads to another address, then loads
         headings.append(page.inner_text("h1"))
 
     page.goto("/")
@@ -175,11 +183,11 @@ def test_with_cookies_refused_a_patient_comes_back_to_the_start_and_continues_to
         step(lambda field=field, code=code: choose_by_mouse(page, field, code))
     step(lambda: page.click("a.brand"))
     step(lambda: page.click(".resume a.button"))
-    assert "/question/gender" in page.url
+    expect(page).to_have_url(re.compile(r"/question/gender"))
     for field, code in ROUTE[3:]:
         step(lambda field=field, code=code: choose_by_mouse(page, field, code))
     step(lambda: page.click("a.button[href*='/result']"))
     combo = tuple(code for field, code in ROUTE if field != "urgent")
-    assert page.get_attribute("[data-category]", "data-category") == engine.decide(combo).category.id
-    assert page.get_attribute("html", "lang") == lang
+    expect(page.locator("[data-category]")).to_have_attribute("data-category", engine.decide(combo).category.id)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     assert len(set(headings)) == len(headings) - 1, headings  # only the start page comes twice: no loop

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -18,9 +19,13 @@ from guide.table import QUESTION_IDS
 
 from .conftest import DESKTOP, LANGUAGES, PHONE, RULES, axe_violations
 from .desk_support import (
+    FOCUSED,
     LINES,
     checked,
     data,
+    expect_checked,
+    expect_focus,
+    expect_read,
     focused,
     key_of,
     line_key,
@@ -36,6 +41,9 @@ ENGINE = open_guide(RULES).engine
 COMBOS = list(combinations(ENGINE.table))
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
 WIDE = {"width": 1280, "height": 900}  # the screen "Both languages" must fit
+#: The desk's clock and time zone, set for every call (the summary's time line): the clinic's afternoon.
+CALL_AT = datetime(2026, 3, 15, 18, 30, tzinfo=UTC)
+DESK_ZONE = "America/Tijuana"
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +76,16 @@ def without_time(text: str) -> list[str]:
 
 
 def desk_page(new_page, lang="en", query="", viewport=DESKTOP, **options):
-    """A fresh desk (1366×768 unless told otherwise) in one language, desk.js ready."""
-    page = new_page(lang=lang, viewport=viewport, **options)
+    """A fresh desk (1366×768 unless told otherwise) in one language, its clock set to CALL_AT, desk.js ready."""
+    page = new_page(lang=lang, viewport=viewport, timezone_id=DESK_ZONE, **options)
+    page.clock.set_fixed_time(CALL_AT)
     return open_desk(page, f"/desk?lang={lang}{query}")
 
 
 def answer(page, line: str, code: str) -> None:
+    """Press the answer's key, and wait until the page has taken it (the result is drawn in the same step)."""
     page.keyboard.press(key_of(ENGINE, line, code))
+    expect(page.locator(f"#{line}-{code}")).to_be_checked()
 
 
 def texts(page) -> dict:
@@ -98,9 +109,9 @@ def test_an_emergency_call(new_page, server_app, lang):
     answer(page, "urgent", "yes")
     result = rendered(page)
     assert result["urgent"] and result["emergency"] and result["category"] is None
-    assert page.locator("[data-desk-emergency]").is_visible()
+    expect(page.locator("[data-desk-emergency]")).to_be_visible()
     assert [line for line in LINES if page.locator(f"fieldset[data-line='{line}']").is_visible()] == ["urgent"]
-    assert focused(page) == "emergency", "the advice to read out has the focus"
+    expect_focus(page, "emergency", "the advice to read out has the focus")
     said = texts(page)[lang]
     advice = page.inner_text("[data-desk-emergency]")
     assert said["emergency"]["heading"] in advice and said["emergency"]["advice"] in advice
@@ -109,19 +120,22 @@ def test_an_emergency_call(new_page, server_app, lang):
     assert copied == page.input_value("#desk-summary"), "what is on the clipboard is what the page shows"
     assert without_time(copied) == without_time(result["summary"]), "copying only brings the time up to date"
     page.keyboard.press("1")  # line 1 again: it was a mistake
-    assert focused(page) == "urgent=yes"
+    expect_focus(page, "urgent=yes")
     answer(page, "urgent", "no")
-    assert focused(page) == "about=caller" and not rendered(page)["emergency"]
+    expect_focus(page, "about=caller")
+    assert not rendered(page)["emergency"]
     assert all(page.locator(f"fieldset[data-line='{line}']").is_visible() for line in LINES)
     page.keyboard.press("n")
-    assert checked(page) == {} and focused(page) == "urgent=yes"
+    expect_checked(page, {})
+    expect_focus(page, "urgent=yes")
 
 
 def test_a_spanish_caller_about_her_child_with_both_languages(new_page, server_app, expected):
     page = desk_page(new_page, "en", viewport=WIDE, permissions=CLIPBOARD)
     page.keyboard.press("l")
     page.keyboard.press("b")
-    assert page.evaluate("() => document.documentElement.lang") == "es"
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
     said = texts(page)
     combo = ("function", "congenital", "female", "ears")
     presses, lowest, scrolled = 0, [lowest_line(page)], {page.evaluate("() => window.scrollY")}
@@ -172,21 +186,21 @@ def test_a_returning_patient_reads_out_a_code_then_an_answer_changes(new_page, e
     page.wait_for_selector(".desk-js", state="attached")
     print(f"\n[desk] keystrokes to open a code: {len(keys)}")
     assert len(keys) <= 7
-    assert focused(page) == "result", "focus is back on the result"
-    assert checked(page) == dict(zip(QUESTION_IDS, combo, strict=True))
+    expect_focus(page, "result", "focus is back on the result")
+    expect_checked(page, dict(zip(QUESTION_IDS, combo, strict=True)))
     result = rendered(page)
     assert (result["code"], result["procedures"]) == (
         code,
         [p["id"] for p in expected["en"][COMBOS.index(combo)]["procedures"]],
     )
-    assert page.locator("[data-desk-urgent-missing]").is_visible(), "line 1 was not asked yet"
+    expect(page.locator("[data-desk-urgent-missing]")).to_be_visible()  # line 1 was not asked yet
     changed = ("appearance", "weight_loss", "male", "face")
     keys = [line_key("area"), key_of(ENGINE, "area", "face")]
     for key in keys:
         page.keyboard.press(key)
     print(f"[desk] keystrokes to change one answer: {len(keys)}")
     assert len(keys) <= 2
-    assert checked(page) == dict(zip(QUESTION_IDS, changed, strict=True))
+    expect_checked(page, dict(zip(QUESTION_IDS, changed, strict=True)))
     rec = expected["en"][COMBOS.index(changed)]
     result = rendered(page)
     assert (result["category"], result["code"], result["procedures"]) == (
@@ -194,8 +208,8 @@ def test_a_returning_patient_reads_out_a_code_then_an_answer_changes(new_page, e
         rec["code"],
         [p["id"] for p in rec["procedures"]],
     )
-    assert f"code={rec['code']}" in page.url, "the address follows the answers"
-    assert focused(page) == "urgent=yes", "then on to the line not asked yet"
+    expect(page).to_have_url(re.compile(f"code={rec['code']}"))  # the address follows the answers
+    expect_focus(page, "urgent=yes", "then on to the line not asked yet")
 
 
 # ------------------------------------------------------------------ every combination ----
@@ -258,74 +272,76 @@ def test_a_digit_answers_the_line_in_focus_and_elsewhere_picks_a_line(new_page):
     page = desk_page(new_page)
     page.focus("#gender-female")
     page.keyboard.press("2")
-    assert checked(page) == {"gender": "male"}
-    assert focused(page).startswith("area="), "on to the next line not answered"
+    expect_checked(page, {"gender": "male"})
+    expect(page.locator("fieldset[data-line='area'] input:focus")).to_have_count(1)  # on to the next line not answered
     page.keyboard.press("0")
-    assert checked(page)["area"] == ENGINE.table.question("area").codes[9]
-    assert focused(page) == "urgent=yes", "then back to the first line not answered"
+    expect_checked(page, {"gender": "male", "area": ENGINE.table.question("area").codes[9]})
+    expect_focus(page, "urgent=yes", "then back to the first line not answered")
     page.focus("[data-desk-new]")
     page.keyboard.press(line_key("goal"))
-    assert focused(page).startswith("goal=")
-    assert status(page) == texts(page)["en"]["ui"]["picked"].replace("%(number)s", line_key("goal"))
+    expect(page.locator("fieldset[data-line='goal'] input:focus")).to_have_count(1)
+    expect(status(page)).to_have_text(texts(page)["en"]["ui"]["picked"].replace("%(number)s", line_key("goal")))
     page.keyboard.press("3")
-    assert checked(page)["goal"] == ENGINE.table.question("goal").codes[2]
+    expect(page.locator(f"#goal-{ENGINE.table.question('goal').codes[2]}")).to_be_checked()
 
 
 def test_a_key_that_does_nothing_says_so(new_page):
     page = desk_page(new_page)
     ui = texts(page)["en"]["ui"]
-    assert page.get_attribute("[data-desk-status]", "role") == "status", "said aloud by screen readers"
+    expect(status(page)).to_have_attribute("role", "status")  # said aloud by screen readers
     page.focus("#gender-female")
     page.keyboard.press("7")
-    assert checked(page) == {}
-    assert status(page) == ui["no_answer"].replace("%(line)s", line_key("gender")).replace("%(number)s", "7")
+    expect(status(page)).to_have_text(
+        ui["no_answer"].replace("%(line)s", line_key("gender")).replace("%(number)s", "7")
+    )
+    assert checked(page) == {}  # the note above is said in the same step as any answer
     page.keyboard.press("x")
-    assert status(page) == ui["no_key"].replace("%(key)s", "x")
+    expect(status(page)).to_have_text(ui["no_key"].replace("%(key)s", "x"))
     page.focus("[data-desk-new]")
     page.keyboard.press("8")
-    assert status(page) == ui["no_line"].replace("%(number)s", "8")
+    expect(status(page)).to_have_text(ui["no_line"].replace("%(number)s", "8"))
     assert checked(page) == {}
     page.focus("#urgent-yes")
     page.keyboard.press("1")
     page.keyboard.press("4")  # lines 2 to 6 are put away after an emergency
-    assert status(page) == ui["ended"]
+    expect(status(page)).to_have_text(ui["ended"])
 
 
 def test_tab_follows_the_conversation(new_page):
     page = desk_page(new_page)
-    order = []
-    for _ in range(len(LINES) + 2):
-        order.append(focused(page).split("=")[0])
+    expect_focus(page, "urgent=yes")
+    for what in [*LINES[1:], "copy", "new"]:
         page.keyboard.press("Tab")
-    assert order == [*LINES, "copy", "new"]
+        expect_read(page, f"() => ({FOCUSED})().split('=')[0]", what, "Tab follows the conversation")
 
 
 def test_the_code_key_goes_to_the_code_box_and_keys_do_nothing_while_typing(new_page):
     page = desk_page(new_page)
     page.keyboard.press("/")
-    assert focused(page) == "code"
+    expect_focus(page, "code")
     page.keyboard.type("1l2nc3b/")
-    assert page.input_value("#code") == "1l2nc3b/"
-    assert checked(page) == {}
-    assert page.evaluate("() => document.documentElement.lang") == "en"
-    assert page.get_attribute("[data-desk-both]", "aria-pressed") == "false"
+    expect(page.locator("#code")).to_have_value("1l2nc3b/")
+    assert checked(page) == {}  # typed into the box above, every key of it handled
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "false")
 
 
 def test_single_key_shortcuts_can_be_turned_off(new_page):
     page = desk_page(new_page)
-    assert page.locator("label[for='goal-appearance'] kbd").is_visible()
+    expect(page.locator("label[for='goal-appearance'] kbd")).to_be_visible()
     page.click("label[for='desk-shortcuts']")
+    expect(page.locator("label[for='goal-appearance'] kbd")).to_be_hidden()
+    expect(page.locator("[aria-keyshortcuts]")).to_have_count(0)
     for key in ("1", "l", "x", "/"):
         page.keyboard.press(key)
-    assert checked(page) == {}
-    assert page.evaluate("() => document.documentElement.lang") == "en"
-    assert status(page) == "", "no note either: the keys are simply off"
-    assert not page.locator("label[for='goal-appearance'] kbd").is_visible()
-    assert page.locator("[aria-keyshortcuts]").count() == 0
+    assert checked(page) == {}  # the keys are off (above), and each press has been handled
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(status(page)).to_have_text("")  # no note either: the keys are simply off
     page.click("label[for='desk-shortcuts']")
+    expect(page.locator("[aria-keyshortcuts]")).not_to_have_count(0)
     page.focus("#goal-appearance")
     page.keyboard.press("1")
-    assert checked(page) == {"goal": "appearance"}
+    expect_checked(page, {"goal": "appearance"})
 
 
 # ------------------------------------------------------------------ languages ----
@@ -342,9 +358,9 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
     english = rendered(page)
     said = texts(page)
     page.keyboard.press("l")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     assert page.evaluate("() => window.sameDocument"), "no page load"
     assert [url for url in requests if "/desk/data." not in url] == [], "no round trip"
-    assert page.evaluate("() => document.documentElement.lang") == "es"
     es = said["es"]["ui"]
     assert page.text_content(".skip-link") == es["skip"]
     assert page.inner_text(".call-bar").startswith(es["call_to_action"])
@@ -369,10 +385,10 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
     assert (spanish["code"], spanish["procedures"]) == (english["code"], english["procedures"])
     assert spanish["reasons"] == rec["reasons"] and spanish["heading"] == rec["heading"]
     assert spanish["summary"].startswith(said["es"]["summary"][0])
-    assert "lang=es" in page.url
+    expect(page).to_have_url(re.compile("lang=es"))
     page.click(".lang-switch a[hreflang='en']")
-    assert page.evaluate("() => document.documentElement.lang") == "en"
-    assert without_time(rendered(page)["summary"]) == without_time(english["summary"])
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert rendered(page)["summary"] == english["summary"], "the same summary, at the same (set) time"
 
 
 def test_both_languages_side_by_side(new_page):
@@ -380,7 +396,7 @@ def test_both_languages_side_by_side(new_page):
     said = texts(page)
     assert page.locator("fieldset .desk-alt").count() > 0 and page.locator(".desk-alt:visible").count() == 0
     page.keyboard.press("b")
-    assert page.get_attribute("[data-desk-both]", "aria-pressed") == "true"
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
     beside = page.eval_on_selector_all(
         ".desk-alt", "(nodes) => nodes.map((n) => [n.previousElementSibling.checkVisibility(), n.checkVisibility()])"
     )
@@ -393,10 +409,11 @@ def test_both_languages_side_by_side(new_page):
             tree = tree[int(part)] if isinstance(tree, list) else tree[part]
         assert (lang, text) == ("en", tree)
     page.keyboard.press("l")
-    assert page.get_attribute(".desk-alt >> nth=0", "lang") == "es", "the other language follows the switch"
+    expect(page.locator(".desk-alt").first).to_have_attribute("lang", "es")  # the other language follows the switch
     page.click("[data-desk-both]")
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "false")
     assert page.locator(".desk-alt:visible").count() == 0
-    assert "both=1" not in page.url
+    expect(page).not_to_have_url(re.compile("both=1"))
 
 
 # ------------------------------------------------------------------ summary, new caller, codes ----
@@ -409,7 +426,8 @@ def test_copy_summary_puts_the_summary_on_the_clipboard(new_page, server_app):
         answer(page, line, code)
     copied = copy(page, "Copied")
     assert copied == page.input_value("#desk-summary")
-    assert re.search(r"^Date and time: \d{4}-\d\d-\d\d \d\d:\d\d UTC[+-]\d\d:\d\d$", copied, re.M)
+    # CALL_AT where the desk is: Pacific daylight time from March 8, 2026
+    assert re.search(r"^Date and time: 2026-03-15 11:30 UTC-07:00$", copied, re.M), copied
     assert not re.search(r"name|phone|tel|\d{3}-\d{3}-\d{4}", copied, re.I), "nothing about the caller"
     state = {"urgent": "no", "about": "caller"}
     assert without_time(copied) == server_summary(server_app, state, combo, ["en"], "en")
@@ -424,7 +442,7 @@ def test_copy_summary_puts_the_summary_on_the_clipboard(new_page, server_app):
 def test_copy_before_a_result_says_what_is_missing(new_page):
     page = desk_page(new_page, "en", permissions=CLIPBOARD)
     page.click("[data-desk-copy]")
-    assert status(page) == texts(page)["en"]["ui"]["nothing_to_copy"]
+    expect(status(page)).to_have_text(texts(page)["en"]["ui"]["nothing_to_copy"])
 
 
 def test_new_caller_clears_everything(new_page):
@@ -435,15 +453,15 @@ def test_new_caller_clears_everything(new_page):
     said = texts(page)["en"]
     assert page.text_content("#goal-hint [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script_other"]
     page.keyboard.press("n")
-    assert checked(page) == {}
+    expect_checked(page, {})
     result = rendered(page)
     assert result["category"] is None and result["summary"] == "" and result["heading"] is None
-    assert page.locator("[data-desk-empty]").is_visible()
-    assert "code=" not in page.url and "answers=" not in page.url
+    expect(page.locator("[data-desk-empty]")).to_be_visible()
+    expect(page).not_to_have_url(re.compile("code=|answers="))
     assert page.text_content("#goal-hint [data-t-other]:not([data-alt])") == said["lines"]["goal"]["script"], (
         "worded for the caller again"
     )
-    assert focused(page) == "urgent=yes"
+    expect_focus(page, "urgent=yes")
 
 
 def test_a_wrong_code_is_explained_and_the_message_follows_the_language(new_page):
@@ -453,16 +471,17 @@ def test_a_wrong_code_is_explained_and_the_message_follows_the_language(new_page
     page.wait_for_url("**code=ABC*")
     page.wait_for_selector(".desk-js", state="attached")
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')"), "the problem first"
-    assert "this one has 3" in summary.inner_text() and "this one has 3" in page.inner_text("#code-error")
-    assert page.title().startswith("Error:")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # the problem first
+    expect(summary).to_contain_text("this one has 3")
+    expect(page.locator("#code-error")).to_contain_text("this one has 3")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     page.keyboard.press("l")
     spanish = page.evaluate("() => JSON.parse(document.querySelector('#code-error [data-texts]').dataset.texts).es")
-    assert page.inner_text(".error-summary a") == spanish
+    expect(page.locator(".error-summary a")).to_have_text(spanish)
     page.keyboard.press("n")
-    assert not summary.is_visible()
-    assert not page.title().startswith(("Error:", "Error :")), "the title no longer says there is a problem"
+    expect(summary).to_be_hidden()
+    expect(page).not_to_have_title(re.compile(r"^Error ?:"))  # the title no longer says there is a problem
 
 
 # ------------------------------------------------------------------ without JavaScript ----
@@ -471,16 +490,16 @@ def test_a_wrong_code_is_explained_and_the_message_follows_the_language(new_page
 def test_without_javascript_the_form_posts_and_the_same_result_comes_back(new_page):
     page = new_page(js=False, viewport=DESKTOP)
     page.goto("/desk?lang=en")
-    assert not page.locator("kbd").first.is_visible(), "no keys without JavaScript"
-    assert not page.locator("[data-desk-copy]").is_visible()
+    expect(page.locator("kbd").first).to_be_hidden()  # no keys without JavaScript
+    expect(page.locator("[data-desk-copy]")).to_be_hidden()
     combo = ("function", "none", "male", "breast_chest")
     for line, code in (("urgent", "no"), ("about", "other"), *zip(QUESTION_IDS, combo, strict=True)):
         page.click(f"label[for='{line}-{code}']")
     page.click("[data-desk-submit]")
     code = codes.encode(ENGINE.questions, combo)
-    assert f"code={code}" in page.url
+    page.wait_for_url(re.compile(f"code={code}"))  # the posted answers' page, loaded
     rec = ENGINE.decide(combo)
-    assert page.get_attribute("#desk-result", "data-category") == rec.category.id
+    expect(page.locator("#desk-result")).to_have_attribute("data-category", rec.category.id)
     lis = page.eval_on_selector_all("[data-desk-procedures] li", "(items) => items.map((li) => li.dataset.procedure)")
     assert lis == [p.id for p in rec.procedures]
     summary = page.input_value("#desk-summary")
@@ -490,14 +509,16 @@ def test_without_javascript_the_form_posts_and_the_same_result_comes_back(new_pa
         == ENGINE.table.question("goal").desk_script_other
     )
     page.click("[data-desk-lang]")
-    assert page.evaluate("() => document.documentElement.lang") == "es"
-    assert page.get_attribute("#desk-result", "data-code") == code, "the switch carries the answers"
-    assert page.locator("#about-other").is_checked()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("#desk-result")).to_have_attribute("data-code", code)  # the switch carries the answers
+    expect(page.locator("#about-other")).to_be_checked()
     page.click("[data-desk-both-link]")
-    assert page.locator(".desk-alt:visible").count() > 0
+    page.wait_for_url(re.compile("both=1"))
+    expect(page.locator(".desk-alt:visible").first).to_be_visible()
     page.click("[data-desk-new]")
-    assert page.get_attribute("#desk-result", "data-code") is None
-    assert page.evaluate("() => document.querySelectorAll('#desk-form input:checked').length") == 0
+    page.wait_for_url(lambda url: "code=" not in url)
+    expect(page.locator("#desk-result")).not_to_have_attribute("data-code", re.compile(".*"))
+    expect(page.locator("#desk-form input:checked")).to_have_count(0)
 
 
 def test_without_javascript_an_emergency_ends_the_script(new_page):
@@ -505,9 +526,9 @@ def test_without_javascript_an_emergency_ends_the_script(new_page):
     page.goto("/desk?lang=es")
     page.click("label[for='urgent-yes']")
     page.click("[data-desk-submit]")
-    assert page.locator("[data-desk-emergency]").is_visible()
-    assert not page.locator("fieldset[data-line='goal']").is_visible()
-    assert "Señales de emergencia: sí" in page.input_value("#desk-summary")
+    expect(page.locator("[data-desk-emergency]")).to_be_visible()
+    expect(page.locator("fieldset[data-line='goal']")).to_be_hidden()
+    expect(page.locator("#desk-summary")).to_have_value(re.compile("Señales de emergencia: sí"))
 
 
 def test_without_javascript_a_missing_answer_is_explained_to_staff(new_page):
@@ -517,11 +538,11 @@ def test_without_javascript_a_missing_answer_is_explained_to_staff(new_page):
     page.click("[data-desk-submit]")
     expect(page).to_have_title(re.compile(r"^Error:"))  # once the posted page has arrived
     links = page.locator(".error-summary a")
-    assert links.count() == 3
-    assert ENGINE.table.question("cause").error not in page.inner_text(".error-summary")
+    expect(links).to_have_count(3)
+    expect(page.locator(".error-summary")).not_to_contain_text(ENGINE.table.question("cause").error)
     links.first.click()
-    assert page.url.endswith("#cause-none")
-    assert page.locator("#goal-function").is_checked()
+    expect(page).to_have_url(re.compile("#cause-none$"))
+    expect(page.locator("#goal-function")).to_be_checked()
 
 
 # ------------------------------------------------------------------ the page as a whole ----
@@ -547,7 +568,8 @@ def test_the_desk_fits_a_phone_without_sideways_scrolling(new_page):
     page = desk_page(new_page, "es", viewport=PHONE)
     for key in "211111b":
         page.keyboard.press(key)
-    assert rendered(page)["category"]
+    expect(page.locator("#desk-result[data-category]")).to_have_count(1)
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
 
@@ -556,18 +578,22 @@ def desk_states(page, lang):
     open_desk(page, f"/desk?lang={lang}")
     yield "empty"
     page.keyboard.press("1")
+    expect(page.locator("[data-desk-emergency]")).to_be_visible()
     yield "emergency"
     page.keyboard.press("1")
     page.keyboard.press("2")
     page.keyboard.press("2")
+    expect(page.locator("#about-other")).to_be_checked()
     yield "someone else"
     for key in "2532":
         page.keyboard.press(key)
-    assert rendered(page)["category"]
+    expect(page.locator("#desk-result[data-category]")).to_have_count(1)
     yield "result"
     page.keyboard.press("b")
+    expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
     yield "both languages"
     page.click("label[for='desk-shortcuts']")
+    expect(page.locator("[aria-keyshortcuts]")).to_have_count(0)
     yield "shortcuts off"
     open_desk(page, f"/desk?lang={lang}&code=O0")
     yield "wrong code"
@@ -578,6 +604,7 @@ def desk_states(page, lang):
     page.click("label[for='goal-function']")
     page.click("[data-desk-submit]")
     page.wait_for_selector(".error-summary")
+    page.wait_for_load_state()
     yield "missing answers"
 
 

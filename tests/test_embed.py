@@ -7,17 +7,19 @@ browser blocks third-party cookies besides). Results are compared with the engin
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from guide import codes, create_app
 
-from .conftest import BROWSER_LOCALES, CHROMIUM, CHROMIUM_ARGS, LANGUAGES, PHONE, ROOT, axe_violations
+from .conftest import BROWSER_LOCALES, BROWSER_WAIT, CHROMIUM, CHROMIUM_ARGS, LANGUAGES, PHONE, ROOT, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -103,22 +105,21 @@ def combo_of(route) -> tuple[str, ...]:
     return tuple(code for field, code in route if field != "urgent")
 
 
-def fits(page) -> tuple[float, float, float]:
-    """The height of the frame's window, of the page inside it, and how far that page scrolls inside."""
+#: The height of the frame's window, of the page inside it, and how far that page scrolls inside.
+FITS = """() => [
+  window.innerHeight,
+  document.documentElement.getBoundingClientRect().height,
+  document.documentElement.scrollHeight - window.innerHeight,
+]"""
+
+
+def wait_to_fit(page) -> tuple[float, float, float]:
+    """Wait until the frame is as tall as the page inside it (or the wait runs out); give FITS then."""
     inner = page.locator("iframe[data-guide]").element_handle().content_frame()
-    height = inner.evaluate("() => window.innerHeight")
-    content = inner.evaluate("() => document.documentElement.getBoundingClientRect().height")
-    overflow = inner.evaluate("() => document.documentElement.scrollHeight - window.innerHeight")
+    with contextlib.suppress(PlaywrightTimeout):
+        inner.wait_for_function(f"() => {{ const [h, c, o] = ({FITS})(); return Math.abs(h - c) <= 1 && o <= 0; }}")
+    height, content, overflow = inner.evaluate(FITS)
     return height, content, overflow
-
-
-def wait_to_fit(page, timeout: float = 5.0) -> tuple[float, float, float]:
-    deadline = time.monotonic() + timeout
-    while True:
-        height, content, overflow = fits(page)
-        if (abs(height - content) <= 1 and overflow <= 0) or time.monotonic() > deadline:
-            return height, content, overflow
-        page.wait_for_timeout(100)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -129,11 +130,11 @@ def test_the_embedded_guide_walks_to_the_engines_result_on_another_site(
     locale = BROWSER_LOCALES.get(lang, lang)
     context = no_third_party_cookies.new_context(java_script_enabled=js, viewport=PHONE, locale=locale)
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(BROWSER_WAIT)
     sites["cookies"].clear()
     page.goto(f"{sites['host']}/?lang={lang}")
     frame = page.frame_locator("iframe[data-guide]")
-    assert frame.locator("html").get_attribute("lang") == lang
+    expect(frame.locator("html")).to_have_attribute("lang", lang)
     static_height = float(page.locator("iframe[data-guide]").get_attribute("height"))
     heights = []
     if js:
@@ -147,10 +148,11 @@ def test_the_embedded_guide_walks_to_the_engines_result_on_another_site(
     frame.locator(".summary-list").wait_for()
     frame.locator("a.button[href*='/result']").click()
     frame.locator("[data-category]").wait_for()
+    frame.locator(".code").wait_for()  # the end of the result panel: it has arrived whole
     assert shown(frame) == expected(engine, combo_of(ROUTE))
-    assert frame.locator("html").get_attribute("lang") == lang
+    expect(frame.locator("html")).to_have_attribute("lang", lang)
     phone = frame.locator(".consultation a[href^='tel:']")
-    assert phone.get_attribute("target") == "_top"
+    expect(phone).to_have_attribute("target", "_top")
     assert page.url.startswith(sites["host"]), "the walk stayed inside the frame"
     assert sites["cookies"] == [], "the guide received a cookie inside the frame"
     if js:
@@ -164,19 +166,20 @@ def test_the_embedded_guide_walks_to_the_engines_result_on_another_site(
 def test_a_site_not_listed_cannot_frame_the_guide(no_third_party_cookies, sites):
     context = no_third_party_cookies.new_context(viewport=PHONE)
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(BROWSER_WAIT)
     page.goto(f"{sites['host']}/")
     page.frame_locator("iframe[data-guide]").locator("a.button-start").wait_for()  # the listed site frames it
-    page.goto(f"{sites['stranger']}/")
-    page.wait_for_timeout(500)
+    page.goto(f"{sites['stranger']}/")  # loaded: its frame too, with whatever the browser let it show
     inner = page.locator("iframe[data-guide]").element_handle().content_frame()
+    inner.wait_for_load_state()
     assert inner.locator("a.button-start").count() == 0, "a site not listed framed the guide"
     page.goto(f"{sites['host']}/")
-    page.evaluate(
-        "guide => { const f = document.querySelector('iframe'); f.src = guide + '/?lang=en'; }", sites["guide"]
-    )
-    page.wait_for_timeout(500)
+    with page.expect_event("framenavigated", predicate=lambda frame: frame.parent_frame is not None):
+        page.evaluate(
+            "guide => { const f = document.querySelector('iframe'); f.src = guide + '/?lang=en'; }", sites["guide"]
+        )
     inner = page.locator("iframe[data-guide]").element_handle().content_frame()
+    inner.wait_for_load_state()
     assert inner.locator("a.button-start").count() == 0, "a page outside /embed was framed"
     context.close()
 
@@ -199,14 +202,16 @@ def test_the_full_site_reaches_the_result_with_every_cookie_refused(new_page, en
         page.click("button[type=submit]")
     page.click(refused("a.button[href*='/result']"))
     refused("[data-category]")
+    page.wait_for_load_state()
     assert shown(page) == expected(engine, combo_of(ROUTE))
-    assert page.get_attribute("html", "lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     page.click("a.back-link[href*='/check-answers']")
     page.click(refused("a[href*='/question/cause']"))
     page.click(refused("label[for='cause-none']"))
     page.click("button[type=submit]")
     page.click(refused("a.button[href*='/result']"))
     refused("[data-category]")
+    page.wait_for_load_state()
     changed = [(f, "none" if f == "cause" else c) for f, c in ROUTE]
     assert shown(page) == expected(engine, combo_of(changed))
     assert page.context.cookies() == []
@@ -223,7 +228,9 @@ def embed_states(page):
         page.wait_for_selector(".error-summary")
         yield f"{field} with error"
         page.click(f"label[for='{field}-{code}']")
+        here = page.url
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url, here=here: url != here)  # the answer is kept: on to the next page
     page.goto("/embed/check-answers")
     yield "check answers"
     page.goto("/embed/result")

@@ -5,13 +5,17 @@ And the weight budget, through the test client."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
 
-from guide import codes
+from guide import codes, create_app, views
 from guide.engine import Answers
 from guide.table import QUESTION_IDS
 
@@ -117,7 +121,7 @@ def test_the_phone_header_keeps_brand_and_languages_on_one_row_and_the_phone_pro
         switch = page.locator(".lang-switch").bounding_box()
         phone = page.locator(".call-link").bounding_box()
         assert phone["height"] >= 44 and phone["width"] >= 44, phone
-        assert page.locator(".call-link").get_attribute("href") == CLINIC.tel
+        expect(page.locator(".call-link")).to_have_attribute("href", CLINIC.tel)
         if path == "/":
             brand = page.locator(".brand").bounding_box()
             assert abs(brand["y"] - switch["y"]) < 1, "the language switch is not on the brand's row"
@@ -134,34 +138,64 @@ def test_a_radio_is_chosen_by_tapping_its_circle(new_page):
     row.scroll_into_view_if_needed()
     box = row.bounding_box()
     page.mouse.click(box["x"] + circle / 2, box["y"] + circle / 2)
-    assert page.locator("#urgent-no").is_checked()
+    expect(page.locator("#urgent-no")).to_be_checked()
 
 
-def clinic_today() -> datetime:
-    return datetime.now(ZoneInfo("America/Tijuana"))
+#: The moment the printed results are made, set rather than read off the machine's clock: late on the 15th in
+#: Tijuana, already the 16th in UTC, so the date printed must be the clinic's.
+PRINTED_AT = datetime(2025, 3, 16, 5, 30, tzinfo=UTC)
+
+
+class SetClock(datetime):
+    """`datetime` whose now() is PRINTED_AT."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        return PRINTED_AT.astimezone(tz) if tz else PRINTED_AT.astimezone().replace(tzinfo=None)
+
+
+@pytest.fixture(scope="module")
+def own_site():
+    """The guide on a server of its own, whose clock the tests set."""
+    server = make_server(
+        "127.0.0.1", 0, create_app({"SECRET_KEY": "printed", "SESSION_COOKIE_SECURE": False}), threaded=True
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def printed_at(monkeypatch, own_site) -> str:
+    """Set the guide's clock (its pages' only reading of the time and date) to PRINTED_AT; give its address."""
+    monkeypatch.setattr(views, "datetime", SetClock)
+    return own_site
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("state", PRINTED_RESULTS, ids=[state.name for state in PRINTED_RESULTS])
-def test_the_printed_result_says_where_and_when_it_is_from_on_one_page(new_page, state, lang):
+def test_the_printed_result_says_where_and_when_it_is_from_on_one_page(new_page, printed_at, state, lang):
     page = new_page(js=True, lang=lang)
-    open_in_browser(page, state)
+    open_in_browser(page, replace(state, path=printed_at + state.path))
     combo = results()[state.name.removesuffix(" printed")]
     clinic = page.locator(".print-clinic")
-    assert clinic.is_visible()
-    assert CLINIC.name in clinic.inner_text() and CLINIC.phone in clinic.inner_text()
+    expect(clinic).to_be_visible()
+    expect(clinic).to_contain_text(CLINIC.name)
+    expect(clinic).to_contain_text(CLINIC.phone)
     when = page.locator(".print-date time")
-    assert when.is_visible()
-    today = clinic_today().date()
-    assert when.get_attribute("datetime") == today.isoformat()
-    assert when.inner_text() == format_date(today, format="long", locale=lang)
+    expect(when).to_be_visible()
+    today = PRINTED_AT.astimezone(ZoneInfo("America/Tijuana")).date()
+    expect(when).to_have_attribute("datetime", today.isoformat())
+    expect(when).to_have_text(format_date(today, format="long", locale=lang))
     code = codes.encode(GUIDE.engine.questions, Answers(**{q: combo[q] for q in QUESTION_IDS}))
-    assert page.locator(".code").is_visible() and page.locator(".code").inner_text() == code
-    assert page.locator(".code-hint").is_visible()
+    expect(page.locator(".code")).to_be_visible()
+    expect(page.locator(".code")).to_have_text(code)
+    expect(page.locator(".code-hint")).to_be_visible()
     phone = page.locator(".consultation a[href^='tel:']")
-    assert phone.is_visible() and phone.inner_text() == CLINIC.phone
+    expect(phone).to_be_visible()
+    expect(phone).to_have_text(CLINIC.phone)
     for chrome in (".site-header", ".site-footer", ".actions", ".back-link"):
-        assert not page.locator(chrome).is_visible(), chrome
+        expect(page.locator(chrome)).to_be_hidden()
     pdf = page.pdf(format="Letter")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
@@ -170,7 +204,8 @@ def test_the_printed_result_says_where_and_when_it_is_from_on_one_page(new_page,
 def test_on_screen_the_print_header_is_hidden(new_page):
     page = new_page(js=False)
     page.goto(next(state.path for state in SCREEN_STATES if state.name == "result cosmetic"))
-    assert not page.locator(".print-head").is_visible()
+    expect(page.locator(".print-head")).to_have_count(1)
+    expect(page.locator(".print-head")).to_be_hidden()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
