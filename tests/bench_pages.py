@@ -35,7 +35,7 @@ class Weight:
 
 def weigh(client, html: bytes, assets: dict[str, bytes]) -> Weight:
     """Weigh a page with the style sheets and scripts it links (fetched once into `assets`)."""
-    linked = [path.decode() for path in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)]
+    linked = [path.decode() for path in re.findall(rb'(?:href|src)="(/static/[^"?]+\.(?:css|js))(?:\?v=\w+)?"', html)]
     for path in linked:
         if path not in assets:
             assets[path] = client.get(path).get_data()
