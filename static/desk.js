@@ -2,7 +2,7 @@
 // languages. It decides nothing and words nothing: it loads the desk's data file (its address is in
 // data-src), looks the answers on screen up in it, and fills the page (desk/render.js). Until the file
 // is loaded, or without it, the form posts as without JavaScript.
-import { load, lookups } from "./desk/data.js";
+import { load, lookups } from "./desk/lookup.js";
 import { focusLine, keyHandler } from "./desk/keys.js";
 import { markCurrent, render, values } from "./desk/render.js";
 import { copySummary } from "./desk/summary.js";
