@@ -537,3 +537,14 @@ def test_every_id_on_the_page_is_unique(desk_client, query):
         assert set(target.split()) <= set(ids), target
     for target in re.findall(r'href="#([^"]+)"', page):
         assert target in ids, target
+
+
+def test_the_data_file_is_built_when_a_worker_starts_not_by_the_first_caller(monkeypatch):
+    from guide.desk import data as desk_data_module
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    size = desk.warm(app)  # what gunicorn.conf.py's post_worker_init calls
+    monkeypatch.setattr(desk_data_module, "build_data", lambda: pytest.fail("built again for a caller"))
+    client = app.test_client()
+    url = data_url(page_of(client.get("/desk")))
+    assert len(client.get(url).get_data()) == size
