@@ -106,7 +106,7 @@ function startFocus(view) {
   if (page.desk.querySelector(".error-summary")) { return; }
   if (page.result.dataset.code && new URL(window.location.href).searchParams.has("code")) {
     page.outcome.querySelector("[data-fill=heading]").focus();
-  } else if (values(view).urgent === "yes") {
+  } else if (view.find.ends(values(view))) {
     page.emergencyTitle.focus();
   } else {
     focusLine(view.lines.find((line) => !line.hidden && !line.querySelector("input:checked")) || view.lines[0]);

@@ -20,8 +20,9 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 
 from guide import codes, present
-from guide.desk.script import CALL_LINES, CALL_STEPS, desk_texts, other_language
+from guide.desk.script import ABOUT, CALL_LINES, CALL_STEPS, OTHER, desk_texts, other_language
 from guide.desk.summary import MARKS, answer_lines, remembered_gettext, summary_text
+from guide.forms import URGENT
 from guide.locale import native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
@@ -106,6 +107,8 @@ def build_data() -> DeskData:
         "other": {lang: other_language(lang) for lang in languages},
         "clinic": current_guide().table.clinic.name,
         "call_lines": [line.id for line in CALL_LINES],
+        "ends": {"line": URGENT, "answer": "yes"},  # the answer that ends the script: an emergency sign
+        "reworded": {"line": ABOUT, "answer": OTHER},  # the answer that rewords the questions for someone else
         "questions": list(QUESTION_IDS),
         "results": results(),
         "emergency_summary": emergency_summaries(),

@@ -7,7 +7,7 @@ const focusLine = (line) => (line.querySelector("input:checked") || line.querySe
 
 // After an answer: the next line not answered yet, else Copy; after "yes" to line 1, its advice.
 function moveOn(view, line) {
-  if (values(view).urgent === "yes") { view.page.emergencyTitle.focus(); return; }
+  if (view.find.ends(values(view))) { view.page.emergencyTitle.focus(); return; }
   const shown = view.lines.filter((each) => !each.hidden);
   const at = shown.indexOf(line);
   const next = [...shown.slice(at + 1), ...shown.slice(0, at)].find((each) => !each.querySelector("input:checked"));

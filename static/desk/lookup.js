@@ -22,6 +22,9 @@ export function lookups(data) {
     other(lang) { return data.other[lang]; },
     // The state code of the lines before the questions, as the address carries it.
     callState(given) { return data.call_states[data.call_lines.map((id) => given[id] || "").join("|")]; },
+    // Whether the answers end the script (an emergency sign), and whether they reword it for someone else.
+    ends(given) { return given[data.ends.line] === data.ends.answer; },
+    reworded(given) { return given[data.reworded.line] === data.reworded.answer; },
     fillIn(text, values) { return text.replace(/%\((\w+)\)s/g, (mark, name) => values[name]); },
   };
 }

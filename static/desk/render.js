@@ -77,10 +77,10 @@ export function markCurrent(view) {
 export function render(view) {
   const { page } = view;
   const given = values(view);
-  const urgent = given.urgent === "yes";
+  const urgent = view.find.ends(given);
   const result = urgent ? null : view.find.resultFor(given);
-  if (!view.worded || view.worded.lang !== view.lang || view.worded.about !== given.about) {
-    view.worded = { lang: view.lang, about: given.about };
+  if (!view.worded || view.worded.lang !== view.lang || view.worded.reworded !== view.find.reworded(given)) {
+    view.worded = { lang: view.lang, reworded: view.find.reworded(given) };
     applyWords(view, document);
   }
   view.lines.slice(1).forEach((line) => { line.hidden = urgent; }); // "yes" to line 1 ends the script

@@ -14,7 +14,7 @@ function timestamp(moment) {
 // The summary in one language of what is on screen ("" before a result or an emergency).
 export function summaryIn(view, language, given, result) {
   const { data } = view;
-  const text = result ? result.summary[language] : given.urgent === "yes" && data.emergency_summary[language];
+  const text = result ? result.summary[language] : view.find.ends(given) && data.emergency_summary[language];
   if (!text) { return ""; }
   const said = data.texts[language].slots;
   const blanks = { when: timestamp(new Date()), language: said.language[view.lang], code: result ? result.code : "" };

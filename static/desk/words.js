@@ -9,9 +9,9 @@ function setOrRemove(node, name, value) {
 function wordsIn(view, root) {
   const { lang, find } = view;
   const other = find.other(lang);
-  const about = view.worded && view.worded.about;
+  const reworded = Boolean(view.worded && view.worded.reworded);
   root.querySelectorAll("[data-t]").forEach((node) => {
-    const key = (about === "other" && node.dataset.tOther) || node.dataset.t;
+    const key = (reworded && node.dataset.tOther) || node.dataset.t;
     const text = find.text(node.hasAttribute("data-alt") ? other : lang, key);
     if (typeof text === "string") { node.textContent = text; }
   });
