@@ -220,12 +220,14 @@ def pre_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Present every result in every language before the worker's first request (guide.present.warm)."""
+    """Present every result in every language, and build the desk's data file, before the worker's first
+    request (guide.present.warm, guide.desk.warm)."""
     if "guide" not in getattr(worker.wsgi, "extensions", {}):
         return  # another app under these settings (the benchmark's hello-world)
-    from guide import present  # in the worker, which has just loaded the guide
+    from guide import desk, present  # in the worker, which has just loaded the guide
 
     worker.log.debug("presented %s results", present.warm(worker.wsgi))
+    worker.log.debug("built the desk's data file (%s bytes)", desk.warm(worker.wsgi))
 
 
 def on_exit(server):

@@ -17,6 +17,7 @@ NOTES = {
     "what_if": 'Completes the sentence "If %(condition)s, this would most likely be %(category)s."',
     "desk_label": "A question the front desk reads, about the caller (third person).",
     "desk_script": "A line the front desk reads aloud to the caller.",
+    "desk_postop": "Staff read it after an emergency sign: the clinic's own patients after surgery.",
     "desk_label_other": "The same question when the call is about someone else (a child, a relative).",
     "desk_script_other": "A line the front desk reads aloud to someone calling about another person (a child).",
     "short": "A short name for the question, in the list of answers.",

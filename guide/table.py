@@ -92,6 +92,7 @@ class Urgent(_Model):
     advice: Text
     desk_label: Text
     desk_script: Text
+    desk_postop: Text  # staff only, after "yes": alert the surgeon on call for the clinic's patients
 
 
 class Category(_Model):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from guide import create_app
+from guide import create_app, desk
 from guide.engine import Engine
 from guide.rules import open_guide
 
@@ -78,6 +78,7 @@ def _need(path: Path, what: str) -> None:
 def live_server():
     """The app, served by Werkzeug on 127.0.0.1 on a free port, in a daemon thread."""
     app = create_app({"SECRET_KEY": "browser-tests", "SESSION_COOKIE_SECURE": False})
+    desk.warm(app)  # as a server's worker does before its first request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

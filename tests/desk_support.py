@@ -16,33 +16,38 @@ CALL_CHOICES = {"urgent": ("yes", "no"), "about": ("caller", "other")}
 
 RENDERED = """() => {
   const result = document.getElementById("desk-result");
+  const outcome = result.querySelector("[data-desk-outcome]");
+  const visible = (node) => Boolean(node) && !node.hidden && !node.closest("[hidden]");
   const shown = (selector) => {
-    const node = result.querySelector(selector);
-    return node.hidden || node.closest("[hidden]") ? null : node.textContent;
+    const node = outcome.querySelector(selector);
+    return visible(node) ? node.querySelector("[data-main]").textContent : null;
   };
   const main = (node) => node.querySelector("[data-main]").textContent;
   const alt = (node) => node.querySelector("[data-alt]").textContent;
-  const items = [...result.querySelectorAll("[data-desk-procedures] li")];
-  const heading = result.querySelector("[data-desk-heading]");
+  const items = [...outcome.querySelectorAll(".procedures li")];
+  const reasons = [...outcome.querySelectorAll(".reasons li")];
+  const codeLine = result.querySelector("[data-desk-code-line]");
+  const heading = outcome.querySelector("[data-fill=heading]");
+  const none = outcome.querySelector("[data-fill-none]");
   return {
     category: result.dataset.category || null,
     rule: result.dataset.rule || null,
     code: result.dataset.code || null,
     urgent: result.hasAttribute("data-urgent"),
     emergency: !result.querySelector("[data-desk-emergency]").hidden,
-    heading: heading.hidden || heading.closest("[hidden]") ? null : main(heading),
-    heading_alt: heading.hidden ? null : alt(heading),
-    shown_code: shown("[data-desk-code-line]") && result.querySelector("[data-desk-code]").textContent,
-    category_summary: shown("[data-desk-category-summary]") && main(result.querySelector(".desk-category-summary")),
-    note: shown("[data-desk-note]") && main(result.querySelector("[data-desk-note]")),
+    heading: visible(heading) ? main(heading) : null,
+    heading_alt: visible(heading) ? alt(heading) : null,
+    shown_code: visible(codeLine) ? result.querySelector("[data-desk-code]").textContent : null,
+    category_summary: shown("[data-fill=category_summary]"),
+    note: shown("[data-fill=category_note]"),
     procedures: items.map((li) => li.dataset.procedure),
-    names: items.map((li) => main(li.querySelector("strong"))),
-    names_alt: items.map((li) => alt(li.querySelector("strong"))),
-    summaries: items.map((li) => main(li.querySelector(".desk-procedure-summary"))),
-    reasons: [...result.querySelectorAll("[data-desk-reasons] li")].map(main),
-    reasons_alt: [...result.querySelectorAll("[data-desk-reasons] li")].map(alt),
-    what_if: shown("[data-desk-what-if]") && main(result.querySelector("[data-desk-what-if]")),
-    none: shown("[data-desk-no-procedure]"),
+    names: items.map((li) => main(li.querySelector("[data-fill=name]"))),
+    names_alt: items.map((li) => alt(li.querySelector("[data-fill=name]"))),
+    summaries: items.map((li) => main(li.querySelector("[data-fill=summary]"))),
+    reasons: reasons.map(main),
+    reasons_alt: reasons.map(alt),
+    what_if: shown("[data-fill=what_if]"),
+    none: visible(none) ? none.textContent : null,
     summary: document.getElementById("desk-summary").value,
   };
 }"""
@@ -92,7 +97,7 @@ FOCUSED = """() => {
   if (node.type === "radio") { return `${node.name}=${node.value}`; }
   if (node.dataset.deskCopy !== undefined) { return "copy"; }
   if (node.dataset.deskNew !== undefined) { return "new"; }
-  if (node.dataset.deskHeading !== undefined) { return "result"; }
+  if (node.dataset.fill === "heading") { return "result"; }
   if (node.dataset.deskEmergencyTitle !== undefined) { return "emergency"; }
   return node.id || node.tagName;
 }"""

@@ -65,6 +65,7 @@ BASE: dict[str, Any] = {
         "advice": "Call 911.",
         "desk_label": "Urgent, at the desk?",
         "desk_script": "Is it urgent?",
+        "desk_postop": "Alert the surgeon.",
     },
     "categories": [
         {"id": "cosmetic", "label": "Cosmetic", "summary": "Looks.", "offer": ["cosmetic"]},

@@ -4,6 +4,7 @@ loads (versioned by its content, cached for good), and staying private."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -219,7 +220,7 @@ def test_yes_to_the_emergency_line_ends_the_script(desk_app, desk_client):
         said = desk.summary_slots()
     assert [line.split(": ", 1)[1] for line in lines[2:5]] == [
         said["language"]["en"],
-        said["emergency"]["yes"],
+        said["urgent"]["yes"],
         said["about"]["other"],
     ]
     assert TABLE.clinic.emergency in lines[5]
@@ -251,10 +252,10 @@ def test_the_summary_records_the_language_the_emergency_line_and_whom_the_call_i
     recorded = [line.split(": ", 1)[1] for line in shown(page)["summary"].splitlines()[2:5]]
     assert recorded == [
         said["language"][lang],
-        said["emergency"][call.get("urgent", "")],
+        said["urgent"][call.get("urgent", "")],
         said["about"][call.get("about", "")],
     ]
-    assert len(set(said["emergency"].values())) == 3 and len(set(said["about"].values())) == 3, "each said apart"
+    assert len(set(said["urgent"].values())) == 3 and len(set(said["about"].values())) == 3, "each said apart"
 
 
 def test_the_summary_holds_the_answers_and_no_caller_details(desk_client):
@@ -329,49 +330,54 @@ def test_the_data_file_changes_its_name_when_the_table_changes(tmp_path, desk_cl
 
 
 def test_the_data_is_the_engines_and_the_presentations_for_every_combination(desk_app, data):
-    assert [q["id"] for q in data["questions"]] == list(QUESTION_IDS)
-    assert data["lines"] == list(LINES)
-    assert len(data["rows"]) == len(COMBOS) == TABLE.combination_count
-    for combo, values in zip(COMBOS, data["rows"], strict=True):
-        row = dict(zip(data["fields"], values, strict=True))
+    assert data["questions"] == list(QUESTION_IDS)
+    assert data["call_lines"] == list(LINES[:2])
+    assert len(data["results"]) == len(COMBOS) == TABLE.combination_count
+    for combo in COMBOS:
+        row = data["results"][".".join(combo)]  # looked up by the answers' codes
         rec = ENGINE.decide(combo)
         assert (row["category"], row["rule"], row["code"]) == (
             rec.category.id,
             rec.rule.id,
             codes.encode(ENGINE.questions, combo),
         )
-        assert row["procedures"] == [p.id for p in rec.procedures]
         for lang in data["languages"]:
-            said, texts = presented(desk_app, lang, combo), data["texts"][lang]
-            assert [texts["reasons"][i] for i in row["reasons"]] == said["reasons"], (lang, combo)
-            assert (None if row["what_if"] is None else texts["what_if"][row["what_if"]]) == said["what_if"]
-            assert texts["categories"][row["category"]]["heading"] == said["heading"]
-            assert [texts["procedures"][p]["name"] for p in row["procedures"]] == [
-                p["name"] for p in said["procedures"]
+            said, shown_there = presented(desk_app, lang, combo), row["said"][lang]
+            for field in ("heading", "category_summary", "category_note", "reasons", "what_if"):
+                assert shown_there[field] == said[field], (lang, combo, field)
+            assert shown_there["procedures"] == [
+                {"id": p["id"], "name": p["name"], "summary": p["summary"]} for p in said["procedures"]
             ]
 
 
 def test_the_data_holds_the_summary_the_server_writes(desk_app, data):
     """The data file's summaries, filled in, are the summary template's for the same call."""
     combo = ("function", "pain", "male", "breast_chest")
-    row = dict(zip(data["fields"], data["rows"][COMBOS.index(combo)], strict=True))
-    code = codes.encode(ENGINE.questions, combo)
+    row = data["results"][".".join(combo)]
     state = {"urgent": "no", "about": "other"}
     for lang in data["languages"]:
-        texts = data["texts"][lang]
+        slots = data["texts"][lang]["slots"]
         with desk_app.test_request_context(f"/desk?lang={lang}"):
             server = desk.summary_for(state, combo, [lang], "es").splitlines()
         filled = {
             "when": server[1].split(": ", 1)[1],
-            "language": texts["slots"]["language"]["es"],
-            "emergency": texts["slots"]["emergency"]["no"],
-            "about": texts["slots"]["about"]["other"],
-            "code": code,
+            "language": slots["language"]["es"],
+            "urgent": slots["urgent"]["no"],
+            "about": slots["about"]["other"],
+            "code": row["code"],
         }
-        text = "\n".join(texts["summary"][i] for i in data["summary_head"] + row["summary"] + data["summary_tail"])
+        text = row["summary"][lang]
         for slot, mark in data["marks"].items():
             text = text.replace(mark, filled[slot])
         assert text.splitlines() == server, lang
+
+
+def test_the_data_file_is_sent_compressed_to_browsers_that_accept_it(desk_client, data):
+    url = data_url(page_of(desk_client.get("/desk")))
+    zipped = desk_client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert json.loads(gzip.decompress(zipped.get_data())) == data
+    assert len(zipped.get_data()) < len(desk_client.get(url).get_data()) / 10
 
 
 def test_both_languages_have_every_text(data):
@@ -543,3 +549,14 @@ def test_every_id_on_the_page_is_unique(desk_client, query):
         assert set(target.split()) <= set(ids), target
     for target in re.findall(r'href="#([^"]+)"', page):
         assert target in ids, target
+
+
+def test_the_data_file_is_built_when_a_worker_starts_not_by_the_first_caller(monkeypatch):
+    from guide.desk import data as desk_data_module
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    size = desk.warm(app)  # what gunicorn.conf.py's post_worker_init calls
+    monkeypatch.setattr(desk_data_module, "build_data", lambda: pytest.fail("built again for a caller"))
+    client = app.test_client()
+    url = data_url(page_of(client.get("/desk")))
+    assert len(client.get(url).get_data()) == size

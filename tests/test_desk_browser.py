@@ -19,6 +19,7 @@ from guide.table import QUESTION_IDS
 
 from .conftest import DESKTOP, LANGUAGES, PHONE, RULES, axe_violations
 from .desk_support import (
+    CALL_CHOICES,
     FOCUSED,
     LINES,
     checked,
@@ -384,7 +385,7 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
     rec = expected["es"][COMBOS.index(combo)]
     assert (spanish["code"], spanish["procedures"]) == (english["code"], english["procedures"])
     assert spanish["reasons"] == rec["reasons"] and spanish["heading"] == rec["heading"]
-    assert spanish["summary"].startswith(said["es"]["summary"][0])
+    assert spanish["summary"].startswith(said["es"]["ui"]["summary"])
     expect(page).to_have_url(re.compile("lang=es"))
     page.click(".lang-switch a[hreflang='en']")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -500,7 +501,9 @@ def test_without_javascript_the_form_posts_and_the_same_result_comes_back(new_pa
     page.wait_for_url(re.compile(f"code={code}"))  # the posted answers' page, loaded
     rec = ENGINE.decide(combo)
     expect(page.locator("#desk-result")).to_have_attribute("data-category", rec.category.id)
-    lis = page.eval_on_selector_all("[data-desk-procedures] li", "(items) => items.map((li) => li.dataset.procedure)")
+    lis = page.eval_on_selector_all(
+        "[data-desk-outcome] .procedures li", "(items) => items.map((li) => li.dataset.procedure)"
+    )
     assert lis == [p.id for p in rec.procedures]
     summary = page.input_value("#desk-summary")
     assert code in summary and "The call is about: someone else" in summary
@@ -619,3 +622,131 @@ def test_axe_finds_nothing_on_any_desk_state(new_page, lang):
             found[name] = violations
     assert len(names) == 9
     assert found == {}, found
+
+
+# ------------------------------------------------------------------ by mouse, and what issue 24 fixed ----
+
+SCREENS = {"1280x900": WIDE, "1366x768": DESKTOP}
+
+
+def every_answer(line: str) -> tuple[str, ...]:
+    """A line's answers in order; line 1's "yes" first, so that "no" brings the rest of the script back."""
+    return CALL_CHOICES.get(line) or ENGINE.table.question(line).codes
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("target", ["label", "circle"])
+def test_every_click_on_an_answer_selects_it_the_first_time(new_page, lang, screen, target):
+    page = desk_page(new_page, lang, viewport=SCREENS[screen])
+    for line in LINES:
+        for code in every_answer(line):
+            radio = page.locator(f"#{line}-{code}")
+            page.locator(f"label[for='{line}-{code}']" if target == "label" else f"#{line}-{code}").click()
+            expect(radio).to_be_checked()  # one click, no second try
+    assert checked(page) == {line: every_answer(line)[-1] for line in LINES}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_whole_call_by_mouse_takes_six_clicks(new_page, lang, screen, expected):
+    page = desk_page(new_page, lang, viewport=SCREENS[screen])
+    combo = ("appearance", "none", "female", "nose")
+    clicks = 0
+    for line, code in (("urgent", "no"), ("about", "caller"), *zip(QUESTION_IDS, combo, strict=True)):
+        page.locator(f"label[for='{line}-{code}']").click()
+        clicks += 1
+    rec = expected[lang][COMBOS.index(combo)]
+    expect(page.locator("#desk-result")).to_have_attribute("data-code", rec["code"])
+    expect(page.locator("[data-desk-outcome] [data-fill=heading] [data-main]")).to_have_text(rec["heading"])
+    assert clicks == 6 and checked(page) == {
+        "urgent": "no",
+        "about": "caller",
+        **dict(zip(QUESTION_IDS, combo, strict=True)),
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_line_1_reads_the_tables_signs_aloud_and_they_stay_on_screen(new_page, lang):
+    page = desk_page(new_page, lang, viewport=WIDE)
+    signs = texts(page)[lang]["lines"]["urgent"]["signs"]
+    other = [language for language in LANGUAGES if language != lang][0]
+    assert len(signs) == len(ENGINE.table.urgent.signs)
+    if lang == "en":
+        assert signs == list(ENGINE.table.urgent.signs)
+    read = page.locator("#urgent-signs > li > [data-t]:not([data-alt])")
+    expect(read).to_have_text(signs)
+    answer(page, "urgent", "no")
+    page.locator("label[for='goal-function']").click()
+    expect(page.locator("#goal-function")).to_be_checked()
+    for sign in read.all():
+        expect(sign).to_be_visible()  # still there while another line is asked
+    page.keyboard.press("b")
+    expect(page.locator("#urgent-signs > li > [data-alt]")).to_have_text(texts(page)[other]["lines"]["urgent"]["signs"])
+    expect(page.locator("#urgent-signs > li > [data-alt]").first).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_emergency_tells_staff_to_alert_the_surgeon_on_call_for_the_clinics_patients(new_page, lang):
+    page = desk_page(new_page, lang, viewport=WIDE)
+    said = texts(page)
+    if lang == "en":
+        assert said["en"]["emergency"]["postop"] == ENGINE.table.urgent.desk_postop
+    postop = page.locator("[data-desk-emergency] .desk-postop")
+    expect(postop).to_be_hidden()
+    answer(page, "urgent", "yes")
+    expect(postop.locator("[data-t]:not([data-alt])")).to_have_text(said[lang]["emergency"]["postop"])
+    expect(postop).to_be_visible()
+    advice = page.locator("[data-desk-emergency]")
+    expect(advice).to_contain_text(said[lang]["emergency"]["advice"])  # as well as the 911 advice
+    page.keyboard.press("b")
+    other = [language for language in LANGUAGES if language != lang][0]
+    expect(postop.locator("[data-alt]")).to_have_text(said[other]["emergency"]["postop"])
+    expect(postop.locator("[data-alt]")).to_be_visible()
+
+
+def test_new_caller_then_language_says_cleared_in_the_new_language(new_page):
+    page = desk_page(new_page, "en")
+    said = texts(page)
+    status_line = page.locator("[data-desk-status]")
+    answer(page, "urgent", "no")
+    page.keyboard.press("n")
+    expect(status_line).to_have_text(said["en"]["ui"]["cleared"])
+    page.keyboard.press("l")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(status_line).to_have_text(said["es"]["ui"]["cleared"])
+
+
+@pytest.mark.parametrize("wrong", ["ABC", "O0O0O"])
+def test_a_wrong_code_after_a_right_one_keeps_the_result_and_says_what_is_wrong(new_page, server_app, wrong):
+    page = desk_page(new_page, "en")
+    combo = ("function", "none", "male", "breast_chest")
+    code = codes.encode(ENGINE.questions, combo)
+    for key in ("/", *code, "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_url(f"**code={code}*")
+    page.wait_for_selector(".desk-js", state="attached")
+    for key in ("/", *wrong, "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_url(f"**code={wrong}*")
+    page.wait_for_selector(".desk-js", state="attached")
+    with pytest.raises(codes.BadCode) as error, server_app.test_request_context("/desk?lang=en"):
+        codes.decode(ENGINE.questions, wrong)
+    with server_app.test_request_context("/desk?lang=en"):
+        message = present.code_error(error.value)
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#code-error")).to_contain_text(message)
+    expect(page.locator("#desk-result")).to_have_attribute("data-code", code)  # what was on screen stays
+    expect(page.locator("[data-desk-outcome] .procedures li").first).to_be_visible()
+    expect(page.locator("#code")).to_have_value(wrong)  # what was typed stays, to be corrected
+    assert checked(page) == dict(zip(QUESTION_IDS, combo, strict=True))
+
+
+def test_the_summary_after_an_emergency_shows_every_line_at_1366x768(new_page):
+    page = desk_page(new_page, "es")
+    answer(page, "urgent", "yes")
+    summary = page.locator("#desk-summary")
+    expect(summary).to_have_value(re.compile(r"911"))
+    fits = """(box) => box.scrollHeight <= box.clientHeight + 1
+        && box.getBoundingClientRect().bottom <= window.innerHeight"""
+    page.wait_for_function(f"() => ({fits})(document.getElementById('desk-summary'))")
