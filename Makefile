@@ -54,6 +54,7 @@ install: $(INSTALLED) node_modules/.installed $(MO)
 
 ## Serve the guide on http://127.0.0.1:5000
 run: $(INSTALLED) $(MO)
+	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)

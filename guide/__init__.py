@@ -62,7 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from guide import api, desk, embed, errors, locale, replay, rules, security, views
+    from guide import api, desk, embed, errors, insights, locale, replay, rules, security, views
 
     rules.init_app(app)
     init_secret_key(app)
@@ -77,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
     csrf.exempt(views.bp)  # the questionnaire checks its own forms, with or without a session (refuse_forgeries)
+    insights.init_app(app)  # counting, the database, the staff pages (after CSRFProtect: it exempts the tap beacon)
     return app
 
 

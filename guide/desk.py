@@ -39,6 +39,7 @@ from wtforms.fields.choices import SelectChoice
 from guide import codes, present
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm
+from guide.insights import events as counts
 from guide.locale import explicit_choice, native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, Question
@@ -618,6 +619,7 @@ def desk() -> ResponseReturnValue:
         given = posted(form)
         problems = [] if given.get(URGENT) == "yes" else form_problems(given)
         if not problems:
+            counts.desk_call(given)
             return redirect_to(given, both)
         return render_desk(given, form, both, problems)
     state, problems = state_from_address()

@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError
 from guide import codes, embed, pages, present, replay
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
+from guide.insights import events as counts
 from guide.locale import explicit_choice
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, UNSURE
@@ -183,6 +184,7 @@ def ask(step: str, form_type: type[QuestionForm], template: str, **context):
         return blocked
     form = form_type() if request.method == "POST" else form_type(data={step: answers().get(step)})
     if form.validate_on_submit():
+        counts.answered(step, first=step not in answers())
         save(step, form.answer.data)
         return redirect(after_answer(step, form.answer.data))
     return render_template(
@@ -210,6 +212,7 @@ def start():
     resume = step_url(first_unanswered() or CHECK) if answers() else None
     key = (resume, link_state())
     if resume is None:
+        counts.started()
         replay.allow()  # a first visit's page: the same for everyone who asks the same way
     # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
     return pages.cached("start.html", key, forms=resume is not None) or pages.render(
@@ -235,6 +238,7 @@ def urgent():
 def emergency():
     """Send the patient to emergency care, then offer the clinic's number."""
     urgent = current_guide().table.urgent
+    counts.emergency_shown()
     return render_template(
         "emergency.html",
         urgent_heading=present.translate(urgent.heading),
@@ -266,6 +270,7 @@ def check():
     blocked = require_before(CHECK)
     if blocked:
         return blocked
+    counts.checked()
     return render_template("check.html", rows=answer_rows(answers()), back=step_url(STEPS[-1]))
 
 
@@ -282,7 +287,9 @@ def result():
     if blocked:
         return blocked
     given = answers()
-    return show_result(Answers(*(given[q] for q in QUESTION_IDS)))
+    combo = Answers(*(given[q] for q in QUESTION_IDS))
+    counts.result_shown(combo, via="questions")
+    return show_result(combo)
 
 
 def show_result(combo: Answers):
@@ -328,6 +335,8 @@ def by_code(code: str):
         form.code.errors = [present.code_error(error)]
         return render_template("code.html", form=form), 404
     keep({URGENT: "no", **dict(zip(QUESTION_IDS, combo, strict=True))})
+    counts.code_opened()
+    counts.result_shown(combo, via="code")
     return show_result(combo)
 
 

@@ -124,12 +124,24 @@
       result.toggleAttribute("data-urgent", urgent);
       form.querySelector("[data-desk-urgent-missing]").hidden = !row || Boolean(given.urgent);
       showResult(row);
+      countCall(urgent, row);
       summary.value = summaryText(lang, given, row);
       altSummary.value = summaryText(otherLang(), given, row);
       const carried = $("[data-desk-call-state]");
       carried.value = data.call_states[`${given.urgent || ""}|${given.about || ""}`];
       carried.disabled = !given.urgent && !given.about;
       markCurrent();
+    }
+
+    // Insights: a call is counted once when it first reaches a result, and once when the emergency line is
+    // answered "yes" (a beacon to the guide itself, with the category and the language only). N starts a new call.
+    let callCounted = {};
+    function countCall(urgent, row) {
+      const what = urgent ? "emergency" : row ? "result" : null;
+      if (!what || callCounted[what] || !navigator.sendBeacon) { return; }
+      callCounted[what] = true;
+      const said = urgent ? { event: "emergency" } : { event: "result", category: row.category, lang };
+      navigator.sendBeacon(new URL("count/desk", document.baseURI), new URLSearchParams(said));
     }
 
     // The row's presentation, looked up in both languages: the page's, and the other for "Both languages".
@@ -306,6 +318,7 @@
       codeInput.setAttribute("aria-describedby", "code-hint");
       lines.forEach((line) => line.setAttribute("aria-describedby", line.getAttribute("aria-describedby").replace(/ \S+-error$/, "")));
       worded = null; // the title loses its "Error:"
+      callCounted = {};
       render();
       keepInAddress();
       say(t("ui.cleared"));
