@@ -43,7 +43,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "desk_result": frozenset({"category", "lang"}),  # a desk call that reached a result
     "desk_emergency": frozenset(),  # a desk call where the emergency line was answered "yes"
 }
-#: A dimension's value: a short lower-case code. Answer codes (upper case) and free text cannot pass.
+#: A dimension's value: a short lower-case code (or "", not known). Answer codes (upper case) and free text cannot pass.
 VALUE = re.compile(r"[a-z0-9_-]{1,24}")
 #: The time-to-finish buckets, by their upper bound in seconds.
 BUCKETS = (("0-1", 60), ("1-2", 120), ("2-5", 300), ("5+", None))
@@ -81,7 +81,7 @@ class Counters:
         if allowed is None or not allowed.issuperset(dimensions):
             raise ValueError(f"unknown event or dimension: {event} {sorted(dimensions)}")
         for value in dimensions.values():
-            if not VALUE.fullmatch(value):
+            if value and not VALUE.fullmatch(value):
                 raise ValueError(f"{event}: a dimension's value must be a short code, not {value!r}")
         key = (day or self.today(), event, tuple(dimensions.get(name, "") for name in DIMENSIONS))
         with self.lock:
