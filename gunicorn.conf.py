@@ -104,25 +104,6 @@ def on_starting(server):
         server.log.error("The guide did not start: see the problems above.")
         on_exit(server)
         raise SystemExit(1)
-    _upgrade_database(server)
-
-
-def _upgrade_database(server):
-    """Bring the database's schema up to date (`flask db upgrade`); if it cannot be reached, serve without counting."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        cwd=Path(__file__).resolve().parent,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        server.log.error(
-            "The database could not be brought up to date (%s): the guide serves patients, counts are kept in "
-            "memory and written when it can be.",
-            lines[-1] if lines else f"exit status {result.returncode}",
-        )
 
 
 def on_reload(server):

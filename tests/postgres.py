@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,9 @@ class Server:
     def start(self) -> None:
         """Start the server and wait until it answers (up to 60 s)."""
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
+        self.run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "-t", "60", "start"
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -90,8 +92,6 @@ def postgres() -> Iterator[Server]:
         server.start()
         yield server
     finally:
-        try:
+        with suppress(subprocess.SubprocessError, OSError):
             server.stop()
-        except (subprocess.SubprocessError, OSError):
-            pass
         shutil.rmtree(folder, ignore_errors=True)

@@ -62,10 +62,9 @@ MADE: list = []
 def make_app(url: str, **config):
     """An app counting into `url`, its counters emptied first."""
     app = create_app({"SECRET_KEY": "insights-tests", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False, **config})
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DELETE FROM counts"))
-            connection.execute(text("DELETE FROM staff"))
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM counts"))
+        connection.execute(text("DELETE FROM staff"))
     MADE.append(app)
     return app
 
@@ -222,7 +221,10 @@ def test_the_emergency_and_a_tap_beacon_are_counted_and_another_sites_beacon_is_
     client.post("/before-you-start", data={URGENT: "yes"}, headers=SAME_ORIGIN)
     assert client.get("/get-help-now").status_code == 200
     assert client.post("/count/tap", data={"page": "emergency"}, headers=SAME_ORIGIN).status_code == 204
-    assert client.post("/count/tap", data={"page": "emergency"}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 204
+    assert (
+        client.post("/count/tap", data={"page": "emergency"}, headers={"Sec-Fetch-Site": "cross-site"}).status_code
+        == 204
+    )
     assert client.post("/count/tap", data={"page": "<script>"}, headers=SAME_ORIGIN).status_code == 204
     flush_all()
     assert totals(app, "emergency") == 1

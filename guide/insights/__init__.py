@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy import event
 from guide.insights.counting import count
 from guide.insights.models import db
 
-__all__ = ["count", "init_app"]
+__all__ = ["count", "init_app", "upgrade_or_explain"]
 
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
@@ -76,3 +77,21 @@ def init_app(app: Flask) -> None:
     for beacon in (events.tap, events.desk_beacon):  # a beacon carries no token: the view checks where it came from
         csrf.exempt(beacon)
     staff.init_app(app)
+
+
+def upgrade_or_explain(app: Flask) -> bool:
+    """Bring the database's schema up to date (`flask db upgrade`), as gunicorn's start-up check does.
+
+    A database that cannot be reached does not stop the guide: say why on standard error (gunicorn logs
+    it), and serve; the counts wait in memory until it can be written.
+    """
+    from flask_migrate import upgrade
+
+    try:
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS))
+    except (Exception, SystemExit) as error:  # Flask-Migrate exits on Alembic's own errors
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+        print(f"The database could not be brought up to date ({reason}): counts wait in memory.", file=sys.stderr)
+        return False
+    return True
