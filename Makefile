@@ -85,7 +85,7 @@ language: translations
 
 ## Measure: throughput under gunicorn beside a hello-world (needs wrk), what each page weighs, Lighthouse's scores
 ## for the patient pages, the desk's keystrokes and live update, the table check next to `flask --version`,
-## how long `guide diff` takes on the real table
+## how long `guide diff` takes on the real table, the new-patients result line with counting on beside it off
 bench: install $(LIGHTHOUSE)
 	$(BIN)/python -m tests.bench_serving
 	$(BIN)/python -m tests.bench_engine
@@ -93,6 +93,7 @@ bench: install $(LIGHTHOUSE)
 	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(BIN)/python -m tests.bench_lighthouse
 	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m tests.bench_desk
+	$(BIN)/python -m tests.bench_insights
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi

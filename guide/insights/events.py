@@ -31,8 +31,15 @@ def language() -> str:
     return str(get_locale())
 
 
+def on() -> bool:
+    """Tell whether counting is on (GUIDE_COUNTING): when off, nothing is counted and the session is left alone."""
+    return bool(current_app.extensions["guide_counts"].enabled)
+
+
 def once(name: str) -> bool:
     """Tell whether `name` is counted for the first time for this patient (and remember that it is)."""
+    if not on():
+        return False
     counted = session.get("counted")
     counted = list(counted) if isinstance(counted, list) else []
     if name in counted:
@@ -48,7 +55,7 @@ def started() -> None:
 
 def answered(step: str, first: bool) -> None:
     """A step of the questionnaire answered (counted the first time only); the first answer starts the clock."""
-    if "began" not in session:
+    if on() and "began" not in session:
         session["began"] = int(counting.clock())
     if first:
         count("step", step=step)
