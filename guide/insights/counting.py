@@ -46,7 +46,7 @@ EVENTS: dict[str, frozenset[str]] = {
 #: A dimension's value: a short lower-case code (or "", not known). Answer codes (upper case) and free text cannot pass.
 VALUE = re.compile(r"[a-z0-9_-]{1,24}")
 #: The time-to-finish buckets, by their upper bound in seconds.
-BUCKETS = (("0-1", 60), ("1-2", 120), ("2-5", 300), ("5+", None))
+BUCKETS = (("0-1", 60), ("1-2", 120), ("2-5", 300), ("5-plus", None))
 
 Key = tuple[dt.date, str, tuple[str, ...]]
 
@@ -70,10 +70,14 @@ class Counters:
         self.lock = threading.Lock()
         self.writing = threading.Lock()
         self.failing = False
+        self.day: tuple[int, dt.date] = (-1, dt.date.min)
 
     def today(self) -> dt.date:
-        """The clinic's date now."""
-        return dt.datetime.fromtimestamp(clock(), self.zone).date()
+        """The clinic's date now (worked out at most once a minute)."""
+        minute = int(clock()) // 60
+        if self.day[0] != minute:
+            self.day = (minute, dt.datetime.fromtimestamp(minute * 60, self.zone).date())
+        return self.day[1]
 
     def add(self, event: str, dimensions: dict[str, str], day: dt.date | None = None, n: int = 1) -> None:
         """Add `n` to a counter, in memory."""

@@ -31,7 +31,7 @@ BUCKET_LABELS = {
     "0-1": lazy_gettext("Under 1 minute"),
     "1-2": lazy_gettext("1 to 2 minutes"),
     "2-5": lazy_gettext("2 to 5 minutes"),
-    "5+": lazy_gettext("Over 5 minutes"),
+    "5-plus": lazy_gettext("Over 5 minutes"),
 }
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 

@@ -225,5 +225,9 @@ def init_app(app: Flask) -> None:
     # Flask-Login without its after_request hook (remember-me cookies, unused): patient pages are untouched.
     app.login_manager = login_manager  # type: ignore[attr-defined]
     limiter.init_app(app)
+    # Flask-Limiter checks every request of the app by default; only the login has limits, so only the staff
+    # pages' requests are checked (the patients' pages do not pay for it).
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    app.before_request_funcs.setdefault(bp.name, []).append(limiter._check_request_limit)
     app.register_blueprint(bp)
     app.register_error_handler(429, too_many)
