@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from guide import create_app, insights
+from guide import create_app
 from guide.rules import open_guide_text
 from guide.table import RuleTableError
 
@@ -31,11 +31,10 @@ def main(argv: list[str]) -> int:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
     try:
-        app = create_app({"GUIDE_RULES": copy})
+        create_app({"GUIDE_RULES": copy})
     except SystemExit as refusal:
         print(refusal.code, file=sys.stderr)
         return 1
-    insights.upgrade_or_explain(app)  # the database's schema, brought up to date (never stops the server)
     table = guide.table
     print(f"{name}: OK: {len(table.rules)} rules decide all {table.combination_count} combinations")
     return 0

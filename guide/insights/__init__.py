@@ -80,7 +80,7 @@ def init_app(app: Flask) -> None:
 
 
 def upgrade_or_explain(app: Flask) -> bool:
-    """Bring the database's schema up to date (`flask db upgrade`), as gunicorn's start-up check does.
+    """Bring the database's schema up to date (`flask db upgrade`, in-process), or say why it could not be.
 
     A database that cannot be reached does not stop the guide: say why on standard error (gunicorn logs
     it), and serve; the counts wait in memory until it can be written.
