@@ -54,6 +54,7 @@ install: $(INSTALLED) node_modules/.installed $(MO)
 
 ## Serve the guide on http://127.0.0.1:5000
 run: $(INSTALLED) $(MO)
+	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 ## The whole test suite (browser tests need Debian's chromium: apt-get install chromium)
@@ -94,7 +95,7 @@ language: translations
 
 ## Measure: throughput under gunicorn beside a hello-world (needs wrk), what each page weighs, Lighthouse's scores
 ## for the patient pages, the desk's keystrokes and live update, the table check next to `flask --version`,
-## how long `guide diff` takes on the real table
+## how long `guide diff` takes on the real table, the new-patients result line with counting on beside it off
 bench: install $(LIGHTHOUSE)
 	$(BIN)/python -m tests.bench_serving
 	$(BIN)/python -m tests.bench_engine
@@ -102,6 +103,7 @@ bench: install $(LIGHTHOUSE)
 	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(BIN)/python -m tests.bench_lighthouse
 	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m tests.bench_desk
+	$(BIN)/python -m tests.bench_insights
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi

@@ -230,6 +230,13 @@ def post_worker_init(worker):
     worker.log.debug("built the desk's data file (%s bytes)", desk.warm(worker.wsgi))
 
 
+def worker_exit(server, worker):
+    """Write the worker's last counts before it goes (a clean stop or a reload loses none)."""
+    from guide.insights.counting import flush_all
+
+    flush_all()
+
+
 def on_exit(server):
     """Remove the private copies."""
     if getattr(server, "guide_dir", None):

@@ -107,7 +107,7 @@ def init_request_life(app: Flask) -> None:
     way out, in this order: the static files' max-age, the security headers, the language cookie, the
     embed's tap-to-call links. Errors get pages in the visitor's language; every log is masked.
     """
-    from guide import api, assets, desk, embed, errors, headers, limits, locale, logs, sessions, views
+    from guide import api, assets, desk, embed, errors, headers, insights, limits, locale, logs, sessions, views
 
     init_wsgi_layers(app)
     init_hosts(app)
@@ -119,6 +119,7 @@ def init_request_life(app: Flask) -> None:
     api.init_app(app)
     views.init_app(app)
     desk.init_app(app)
+    insights.init_app(app)  # counting, the database, the staff pages (after the CSRF setup: it exempts the beacons)
     # Flask runs after-request hooks last-registered first: these two are the first a response meets.
     headers.init_app(app)
     assets.init_app(app)

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from guide.insights.cli import staff_cli
 from guide.matrix import markdown
 from guide.rules import Guide, open_guide, rules_path
 from guide.table import RuleTableError
@@ -28,6 +29,9 @@ def _open(path: str | None) -> Guide:
 @click.group("guide")
 def guide_cli() -> None:
     """Check the rule table and print its decision matrix."""
+
+
+guide_cli.add_command(staff_cli)
 
 
 @guide_cli.command("check")

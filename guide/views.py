@@ -30,6 +30,7 @@ from markupsafe import Markup
 from guide import codes, embed, origin, present
 from guide.engine import Answers, Recommendation
 from guide.forms import URGENT, CodeForm, ConfirmForm, QuestionForm, form_class, urgent_form_class
+from guide.insights import events as counts
 from guide.locale import explicit_choice
 from guide.rules import current_guide
 from guide.state import (  # noqa: F401  (answers and the rest stay importable from here, as callers use them)
@@ -115,6 +116,7 @@ def ask(step: str, form_type: type[QuestionForm], template: str, **context):
         return blocked
     form = form_type() if request.method == "POST" else form_type(data={step: answers().get(step)})
     if form.validate_on_submit():
+        counts.answered(step, first=step not in answers())
         save(step, form.answer.data)
         return redirect(after_answer(step, form.answer.data))
     return render_template(
@@ -140,6 +142,8 @@ def start():
     if notice in NOTICES:
         flash(str(NOTICES[notice]), "restart")  # shown on this very page: no cookie needed
     resume = step_url(first_unanswered() or CHECK) if answers() else None
+    if resume is None:
+        counts.started()
     # The form (Start again) is only offered to a returning patient: a first visit gets no token, no cookie.
     return render_template(
         "start.html", started=resume is not None, resume=resume, form=ConfirmForm() if resume else None
@@ -164,6 +168,7 @@ def urgent():
 def emergency():
     """Send the patient to emergency care, then offer the clinic's number."""
     urgent = current_guide().table.urgent
+    counts.emergency_shown()
     return render_template(
         "emergency.html",
         urgent_heading=present.translate(urgent.heading),
@@ -195,6 +200,7 @@ def check():
     blocked = require_before(CHECK)
     if blocked:
         return blocked
+    counts.checked()
     return render_template("check.html", rows=answer_rows(answers()), back=step_url(STEPS[-1]))
 
 
@@ -211,7 +217,9 @@ def result():
     if blocked:
         return blocked
     given = answers()
-    return show_result(Answers(*(given[q] for q in QUESTION_IDS)))
+    combo = Answers(*(given[q] for q in QUESTION_IDS))
+    counts.result_shown(combo, via="questions")
+    return show_result(combo)
 
 
 def show_result(combo: Answers):
@@ -269,6 +277,8 @@ def by_code(code: str):
         show_only(given)
     else:
         keep(given)
+    counts.code_opened()
+    counts.result_shown(combo, via="code")
     return show_result(combo)
 
 

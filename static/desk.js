@@ -6,6 +6,7 @@ import { load, lookups } from "./desk/lookup.js";
 import { focusLine, keyHandler } from "./desk/keys.js";
 import { markCurrent, render, values } from "./desk/render.js";
 import { copySummary } from "./desk/summary.js";
+import { newCall } from "./desk/count.js";
 import { applyWords, say } from "./desk/words.js";
 
 // The page's marked places, by name.
@@ -60,6 +61,7 @@ function actionsOf(view) {
     page.codeInput.setAttribute("aria-describedby", "code-hint");
     view.lines.forEach((line) => line.setAttribute("aria-describedby", line.getAttribute("aria-describedby").replace(/ \S+-error$/, "")));
     view.worded = null; // the title loses its "Error:"
+    newCall(view);
     update();
     say(view, "cleared");
     focusLine(view.lines[0]);

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -21,6 +23,35 @@ CLINIC = GUIDE.table.clinic
 #: The languages the app is configured with (`LANGUAGES`, or FLASK_LANGUAGES): every test that lists or
 #: compares languages runs over these, so a third language is a catalog and one setting for the tests too.
 LANGUAGES: tuple[str, ...] = tuple(create_app({"TESTING": True, "SECRET_KEY": "test"}).config["LANGUAGES"])
+
+
+def migrate(url: str) -> None:
+    """Bring the database at `url` up to date, as `make run` and gunicorn's start do (`flask db upgrade`)."""
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session", autouse=True)
+def counts_database(tmp_path_factory):
+    """Every app of the run (and every server a test starts) counts into a database of its own, never a real one."""
+    before = os.environ.get("DATABASE_URL")
+    url = f"sqlite:///{tmp_path_factory.mktemp('counts') / 'guide.db'}"
+    os.environ["DATABASE_URL"] = url
+    migrate(url)
+    yield url
+    if before is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = before
 
 
 @pytest.fixture(scope="session")

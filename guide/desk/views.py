@@ -22,6 +22,7 @@ from guide.desk.script import ABOUT, CALL_LINES, CALL_STEPS, KEYED, OTHER, line_
 from guide.desk.summary import summary_for
 from guide.engine import Answers
 from guide.forms import URGENT, URGENT_CHOICES, CodeForm
+from guide.insights import events as counts
 from guide.locale import explicit_choice, native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, Question
@@ -239,6 +240,7 @@ def desk() -> ResponseReturnValue:
         given = posted(form)
         problems = [] if given.get(URGENT) == "yes" else form_problems(given)
         if not problems:
+            counts.desk_call(given)
             return redirect_to(given, both)
         return render_desk(given, form, both, problems)
     state, problems = state_from_address()

@@ -1,6 +1,7 @@
 // The page for the answers on screen: the script's lines, the emergency advice or the result, the
 // summaries. A result is a copy of the page's <template> (the server's one markup for a result) whose
 // [data-fill] places get the data file's texts, in the page's language and, beside, in the other.
+import { countCall } from "./count.js";
 import { summaryIn } from "./summary.js";
 import { applyWords } from "./words.js";
 
@@ -91,6 +92,7 @@ export function render(view) {
   page.result.toggleAttribute("data-urgent", urgent);
   page.urgentMissing.hidden = !result || Boolean(given.urgent);
   showResult(view, result);
+  countCall(view, urgent, result);
   page.summary.value = summaryIn(view, view.lang, given, result);
   page.altSummary.value = summaryIn(view, view.find.other(view.lang), given, result);
   page.callState.value = view.find.callState(given);

@@ -1,0 +1,65 @@
+"""Counting's cost: the new-patients result line under gunicorn with counting on, beside the same line with it off.
+
+Run: `make bench` (or `.venv/bin/python -m tests.bench_insights`); needs Debian's `wrk`. Serves the guide
+twice with the project's gunicorn.conf.py, counting on (into a temporary SQLite database, written every
+5 s) and off (GUIDE_COUNTING=off), and loads GET /result with a new patient on every request (8,000
+signed cookies in turn, as tests/bench_serving.py does: each request counts a result and re-signs the
+patient's cookie), in alternating turns so that the machine's load weighs on both alike. Prints requests
+per second and the ratio on/off (the goal: within 10 %, a ratio of at least 0.90). Measures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from tests.bench_serving import PATIENTS, SECONDS, SECRET, new_patients, wrk
+from tests.conftest import migrate
+from tests.serving import GunicornServer
+
+ROUNDS = min(10, SECONDS)
+GOAL = 0.90
+
+
+def main() -> None:
+    """Serve the guide with counting on and off, load both in turns, print the line of each and the ratio."""
+    if not shutil.which("wrk"):
+        print("[insights] wrk not installed (apt-get install wrk): skipping")
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="bench-insights-"))
+    database = workdir / "guide.db"
+    migrate(f"sqlite:///{database}")
+    env = {**SECRET, "DATABASE_URL": f"sqlite:///{database}"}
+    servers = [GunicornServer(workdir, "app:app", {**env, "GUIDE_COUNTING": flag}) for flag in ("on", "off")]
+    try:
+        on, off = (server.start(wait=120) for server in servers)
+        cookies = new_patients(PATIENTS)
+        targets = {"counting on": on.url + "/result", "counting off": off.url + "/result"}
+        for url in targets.values():  # warm every worker and thread
+            wrk(url, workdir, 3, cookies=cookies)
+        totals = {name: {"requests": 0, "seconds": 0.0, "errors": 0} for name in targets}
+        for _ in range(ROUNDS):
+            for name, url in targets.items():
+                for key, value in wrk(url, workdir, SECONDS // ROUNDS, cookies=cookies).items():
+                    totals[name][key] += value
+        for server in servers:
+            server.stop()  # a clean stop: the workers write what they counted
+        with sqlite3.connect(database) as connection:
+            counted = connection.execute("SELECT COALESCE(SUM(count), 0) FROM counts WHERE event = 'result'").fetchone()
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    rates = {name: t["requests"] / t["seconds"] for name, t in totals.items()}
+    print(f"[insights] GET /result, new patients, {SECONDS} s each in {ROUNDS} alternating turns")
+    for name, rate in rates.items():
+        print(f"[insights] {name:<13} {rate:8.0f} req/s   errors {totals[name]['errors']}")
+    ratio = rates["counting on"] / rates["counting off"]
+    verdict = "within 10 %" if ratio >= GOAL else "NOT within 10 %"
+    print(f"[insights] on/off ratio {ratio:.3f} ({verdict}); results counted while on: {counted[0]}")
+
+
+if __name__ == "__main__":
+    main()
