@@ -70,12 +70,21 @@ class ConsultationOut(_Answer):
     tel: str = Field(pattern=r"^tel:\+[0-9]+$")
 
 
+class AdviceOut(_Answer):
+    """A sentence of advice shown apart from the reasons, and where it comes from (such as `cause=pain`)."""
+
+    id: str
+    text: str
+
+
 class Assessment(_Answer):
     """What the guide tells for one combination of answers."""
 
     category: Literal[CATEGORY_IDS]  # type: ignore[valid-type]
     procedures: list[ProcedureOut]
     reasons: list[str] = Field(min_length=1)
+    advice: list[AdviceOut]
+    empty: str | None = Field(description="The one sentence said instead of the list when nothing is listed.")
     rule: str
     consultation: ConsultationOut
 

@@ -94,6 +94,7 @@ def test_a_chosen_radios_dot_is_centred_in_its_ring(browser, live_server, zoom, 
         page = context.new_page()
         page.goto("/before-you-start")
         radio = page.locator("#urgent-no")
+        radio.scroll_into_view_if_needed()  # the screenshots below are of the screen: the ring must be on it
         if focused:
             radio.focus()
         expect(radio).not_to_be_checked()
