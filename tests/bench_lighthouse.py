@@ -36,7 +36,7 @@ def free_port() -> int:
 
 def serve(port: int) -> subprocess.Popen:
     """Start gunicorn on 127.0.0.1:port with a fixed secret; wait until it answers."""
-    env = {**os.environ, "FLASK_SECRET_KEY": "lighthouse-bench", "FLASK_SESSION_COOKIE_SECURE": "false"}
+    env = {**os.environ, "FLASK_SECRET_KEY": "lighthouse-bench-" + "x" * 32, "FLASK_SESSION_COOKIE_SECURE": "false"}
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning", "app:app"],
