@@ -25,18 +25,22 @@ CLINIC = GUIDE.table.clinic
 LANGUAGES: tuple[str, ...] = tuple(create_app({"TESTING": True, "SECRET_KEY": "test"}).config["LANGUAGES"])
 
 
-def migrate(url: str) -> None:
-    """Bring the database at `url` up to date, as `make run` and gunicorn's start do (`flask db upgrade`)."""
-    env = {**os.environ, "DATABASE_URL": url}
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+def flask_command(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run `flask --app app ARGS` in the project folder, as a person would, with exactly `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
         check=False,
     )
+
+
+def migrate(url: str) -> None:
+    """Bring the database at `url` up to date, as `make run` does (`flask db upgrade`)."""
+    done = flask_command("db", "upgrade", env={**os.environ, "DATABASE_URL": url})
     assert done.returncode == 0, done.stderr
 
 

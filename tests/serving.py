@@ -50,6 +50,16 @@ def answers(port: int) -> bool:
         connection.close()
 
 
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    """Poll `condition` until it holds or the time is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 class GunicornServer:
     """One gunicorn master (and its workers) serving `app` under gunicorn.conf.py."""
 

@@ -7,7 +7,6 @@ import logging
 import re
 import threading
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, func, select, text
@@ -19,7 +18,7 @@ from guide.insights.cli import staff_cli
 from guide.insights.counting import flush_all
 from guide.insights.models import Count, db
 from guide.table import QUESTION_IDS
-from tests.conftest import GUIDE, migrate
+from tests.conftest import GUIDE, flask_command, migrate
 from tests.postgres import postgres
 
 #: Patients per run, and threads sending them (the machine has two cores; a worker has many threads).
@@ -417,18 +416,6 @@ def test_staff_commands_add_list_and_remove(staff_app):
 
 
 def test_the_staff_command_is_registered_under_flask_guide(sqlite_url):
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
     env = {"DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin", "FLASK_SECRET_KEY": "staff-command-test-" + "k" * 20}
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "guide", "staff", "list"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = flask_command("guide", "staff", "list", env=env, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -5,14 +5,13 @@ from __future__ import annotations
 import http.cookiejar
 import signal
 import sqlite3
-import time
 import urllib.request
 
 import pytest
 
 from guide import codes
 from tests.conftest import GUIDE, migrate
-from tests.serving import GunicornServer
+from tests.serving import GunicornServer, wait_for
 
 COMBOS = list(GUIDE.engine.decide_all())
 #: The workers' writer would wait an hour: only the exit (or a reload) can have written the counts.
@@ -33,16 +32,6 @@ def patients(url: str, n: int) -> None:
         for _ in range(2):
             with opener.open(f"{url}/r/{codes.encode(GUIDE.engine.questions, combo)}", timeout=60) as response:
                 assert response.status == 200
-
-
-def wait_for(condition, timeout: float = 60.0) -> bool:
-    """Poll `condition` until it holds or the time is up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def serving(tmp_path, env) -> GunicornServer:

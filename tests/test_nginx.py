@@ -28,8 +28,8 @@ import pytest
 from guide import codes
 
 from .conftest import GUIDE
-from .serving import ROOT, GunicornServer, free_port, port_open
-from .test_serving import CODE, RESULT, ROUTE, Patient, category, wait_for
+from .serving import ROOT, GunicornServer, free_port, port_open, wait_for
+from .test_serving import CODE, RESULT, ROUTE, Patient, category
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = ROOT / "deploy" / "nginx.conf"

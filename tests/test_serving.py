@@ -25,7 +25,7 @@ from guide import codes
 from guide.engine import Answers
 
 from .conftest import GUIDE, RULES
-from .serving import GunicornServer
+from .serving import GunicornServer, wait_for
 
 ROUTE = {"urgent": "no", "goal": "appearance", "cause": "trauma", "gender": "male", "area": "nose"}
 RESULT = GUIDE.engine.decide(Answers("appearance", "trauma", "male", "nose"))
@@ -133,16 +133,6 @@ def phone(url: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)["consultation"]["phone"]
-
-
-def wait_for(condition, timeout: float = 60.0) -> bool:
-    """Poll `condition` until it holds or the time is up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def phone_or_none(url: str) -> str | None:
