@@ -39,11 +39,13 @@ def main() -> None:
         targets = {"counting on": on.url + "/result", "counting off": off.url + "/result"}
         for url in targets.values():  # warm every worker and thread
             wrk(url, workdir, 3, cookies=cookies)
-        totals = {name: {"requests": 0, "seconds": 0.0, "errors": 0} for name in targets}
+        totals = {name: {"requests": 0, "seconds": 0.0, "errors": 0, "p99": 0.0} for name in targets}
         for _ in range(ROUNDS):
             for name, url in targets.items():
-                for key, value in wrk(url, workdir, SECONDS // ROUNDS, cookies=cookies).items():
-                    totals[name][key] += value
+                result = wrk(url, workdir, SECONDS // ROUNDS, cookies=cookies)
+                for key in ("requests", "seconds", "errors"):
+                    totals[name][key] += result[key]
+                totals[name]["p99"] = max(totals[name]["p99"], result["p99"])
         for server in servers:
             server.stop()  # a clean stop: the workers write what they counted
         with sqlite3.connect(database) as connection:
@@ -55,7 +57,9 @@ def main() -> None:
     rates = {name: t["requests"] / t["seconds"] for name, t in totals.items()}
     print(f"[insights] GET /result, new patients, {SECONDS} s each in {ROUNDS} alternating turns")
     for name, rate in rates.items():
-        print(f"[insights] {name:<13} {rate:8.0f} req/s   errors {totals[name]['errors']}")
+        print(
+            f"[insights] {name:<13} {rate:8.0f} req/s   p99 {totals[name]['p99']:6.1f} ms   errors {totals[name]['errors']}"
+        )
     ratio = rates["counting on"] / rates["counting off"]
     verdict = "within 10 %" if ratio >= GOAL else "NOT within 10 %"
     print(f"[insights] on/off ratio {ratio:.3f} ({verdict}); results counted while on: {counted[0]}")
