@@ -6,12 +6,13 @@ import json
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from pydantic import BaseModel, ValidationError
 
 from guide import openapi, present
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
+from guide.translations import gettext
 
 #: Every address under it belongs to the API (versions included): errors there are JSON.
 ROOT = "/api"

@@ -12,6 +12,7 @@ from flask_babel import Babel, get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from guide import translations
 from guide.api import for_api
 from guide.sessions import cookie_secure
 
@@ -89,6 +90,7 @@ def remember_choice(response):
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel, the language switch and the Jinja settings extraction relies on."""
     Babel(app, locale_selector=select_locale)
+    translations.init_app(app)  # the templates' _() looks the catalog up once per request, not once per text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -11,12 +11,13 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale
 
 from guide.codes import BadCode, CodeError
 from guide.engine import Answers, Recommendation, combinations
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, UNDETERMINED, Question
+from guide.translations import gettext
 
 T = TypeVar("T")
 
@@ -174,7 +175,11 @@ def question_page(q: Question) -> dict[str, Any]:
 
 
 def clinic() -> dict[str, str]:
-    """The clinic's facts for every page."""
+    """The clinic's facts for every page (built once per language)."""
+    return _once("clinic", None, _clinic)
+
+
+def _clinic() -> dict[str, str]:
     facts = current_guide().table.clinic
     return {
         "name": facts.name,

@@ -101,6 +101,7 @@ def kept_answers() -> dict[str, str]:
 def keep(given: dict[str, str]) -> None:
     """Keep the answers for the pages that follow: in the session cookie, and in their addresses while travelling."""
     g.answers = dict(given)
+    g.pop("link_state", None)
     if given:
         session["answers"] = dict(given)
         session.permanent = True
@@ -112,6 +113,7 @@ def show_only(given: dict[str, str]) -> None:
     """Use these answers for this page and the links it shows, without storing them (a request from another site)."""
     g.answers = dict(given)
     g.shown_only = True
+    g.pop("link_state", None)
 
 
 def save(step: str, code: str) -> None:
@@ -120,7 +122,17 @@ def save(step: str, code: str) -> None:
 
 
 def link_state() -> tuple[str | None, str | None]:
-    """What every link of the questionnaire carries on this request: the state code and the language (or None)."""
+    """What every link of the questionnaire carries on this request: the state code and the language (or None).
+
+    Worked out once per request (a page has a dozen links), and again after the answers change (`keep`, `show_only`).
+    """
+    found = g.get("link_state")
+    if found is None:
+        found = g.link_state = _link_state()
+    return found
+
+
+def _link_state() -> tuple[str | None, str | None]:
     if not travelling():
         return (None, None)
     given = answers()

@@ -8,9 +8,12 @@ reused; the page around it, with its token and links, is rendered for each reque
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
+from functools import cache, lru_cache
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from babel import dates
 from flask import (
     Blueprint,
     Flask,
@@ -24,7 +27,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale, to_user_timezone
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from guide import codes, embed, origin, present
@@ -254,8 +257,20 @@ def recommendation_html(rec: Recommendation) -> Markup:
 
 def today() -> dict[str, str]:
     """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: ISO and in words."""
-    day = to_user_timezone(datetime.now(UTC)).date()
-    return {"iso": day.isoformat(), "text": format_date(day, format="long")}
+    day = datetime.now(zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return {"iso": day.isoformat(), "text": long_date(day, str(get_locale()))}
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """A time zone by its name, looked up once."""
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=16)
+def long_date(day: date, language: str) -> str:
+    """A date in words, in a language ("7 de diciembre de 2026"): the same all day, so worked out once."""
+    return dates.format_date(day, format="long", locale=language)
 
 
 @bp.get("/r/<code>")
@@ -317,13 +332,19 @@ def search_links() -> dict:
     if shows_answers_in_address() or g.get("error_page"):
         return {"private": True}
     root = request.host_url.rstrip("/") + request.script_root.removesuffix(embed.PREFIX if embed.embedded() else "")
-    address = root + request.path
-    languages = current_app.config["LANGUAGES"]
-    lang = explicit_choice()  # an address without `lang` serves the visitor's language: it is its own x-default
+    # An address without `lang` serves the visitor's language: it is its own x-default.
+    return language_links(root + request.path, explicit_choice(), tuple(current_app.config["LANGUAGES"]))
+
+
+@lru_cache(maxsize=256)
+def language_links(address: str, lang: str | None, languages: tuple[str, ...]) -> dict:
+    """A page's canonical address and its alternates by language (the same for every visitor of that page)."""
     return {
         "canonical": f"{address}?{urlencode({'lang': lang})}" if lang else address,
-        "alternates": [(code, f"{address}?{urlencode({'lang': code})}") for code in languages]
-        + [("x-default", address)],
+        "alternates": (
+            *((code, f"{address}?{urlencode({'lang': code})}") for code in languages),
+            ("x-default", address),
+        ),
     }
 
 

@@ -106,3 +106,23 @@ def test_a_third_language_is_a_catalog_and_one_config_entry(tmp_path):
     assert 'hreflang="fr">Français</a>' in page
     spanish = text(client.get("/?lang=es"))
     assert 'hreflang="fr">Français</a>' in spanish and '<html lang="es">' in spanish
+
+
+def test_a_page_that_speaks_another_language_for_a_while_comes_back_to_its_own(app):
+    """The catalog is looked up once per request, and again inside force_locale (the desk's other languages)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as babels_gettext
+
+    from guide.translations import gettext
+
+    text = "Your result"
+    with app.test_request_context("/?lang=es"):
+        own = babels_gettext(text)
+        assert own != text  # the Spanish catalog has it
+        assert gettext(text) == own
+        with force_locale("en"):
+            assert gettext(text) == text
+            rendered = app.jinja_env.from_string('{{ _("Your result") }}').render()
+            assert rendered == text
+        assert gettext(text) == own
+        assert app.jinja_env.from_string('{{ _("Your result") }}').render() == own

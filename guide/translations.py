@@ -1,0 +1,42 @@
+"""Translating a text: Flask-Babel's catalogs, looked up once per request and language.
+
+Flask-Babel finds the request's language and its catalog again for every text it translates (a
+dozen context lookups each time); a page translates dozens of texts. `translations()` keeps the
+catalog it found on `g`, beside the Locale it belongs to, so the next text of the same request
+goes straight to the catalog, and a `force_locale` block (the desk speaks every language) gets the
+catalog of the language it forces. The templates' `_()` and the code's `gettext()` both use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.support import NullTranslations
+from flask import Flask, g
+from flask_babel import get_locale, get_translations
+
+
+def translations() -> NullTranslations:
+    """The catalog of the language the request is answered in."""
+    locale = get_locale()
+    kept = g.get("_catalog")
+    if kept is None or kept[0] is not locale:
+        kept = g._catalog = (locale, get_translations())
+    return kept[1]
+
+
+def gettext(text: str, **variables: Any) -> str:
+    """A text in the request's language, `%(name)s` filled in from `variables` (as Flask-Babel's gettext)."""
+    translated = translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def init_app(app: Flask) -> None:
+    """Give the templates' `_()`, `gettext()` and `ngettext()` the catalog kept for the request (after Babel)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
