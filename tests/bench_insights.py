@@ -57,9 +57,8 @@ def main() -> None:
     rates = {name: t["requests"] / t["seconds"] for name, t in totals.items()}
     print(f"[insights] GET /result, new patients, {SECONDS} s each in {ROUNDS} alternating turns")
     for name, rate in rates.items():
-        print(
-            f"[insights] {name:<13} {rate:8.0f} req/s   p99 {totals[name]['p99']:6.1f} ms   errors {totals[name]['errors']}"
-        )
+        total = totals[name]
+        print(f"[insights] {name:<13} {rate:8.0f} req/s   p99 {total['p99']:6.1f} ms   errors {total['errors']}")
     ratio = rates["counting on"] / rates["counting off"]
     verdict = "within 10 %" if ratio >= GOAL else "NOT within 10 %"
     print(f"[insights] on/off ratio {ratio:.3f} ({verdict}); results counted while on: {counted[0]}")
