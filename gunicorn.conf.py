@@ -8,9 +8,9 @@
   met: nginx waits for slow clients and hands over whole requests.
 - Malformed chunked bodies are refused as soon as they cannot become valid (`_StrictChunks`): a
   chunk-size line ended by a bare LF, a size that is not hex, a chunk larger than the app's body
-  limit. The app answers 400 (its page, in the visitor's language) when it was reading the body;
-  a body it did not read closes the connection after its answer. A chunked body that simply stops
-  (no last chunk) is a stall like any other: a 408 at READ_DEADLINE.
+  limit, a chunk followed by a bare LF. The app answers 400 (its page, in the visitor's language)
+  when it was reading the body; a body it did not read closes the connection after its answer. A
+  chunked body that simply stops (no last chunk) is a stall like any other: a 408 at READ_DEADLINE.
 - What gunicorn refuses itself (a request line or headers it cannot parse, its 414/431 limits, a
   transfer coding it does not know) keeps gunicorn's status, with the guide's security headers, a
   body that repeats nothing of the request, and no log line of what was sent (DEBUG, its kind only).
@@ -112,7 +112,8 @@ class _StrictChunks(ChunkedReader):
 
     gunicorn waits for a chunk-size line's CRLF, and for the CRLF after a chunk: a line ended by a bare
     LF, a size that is not hex or too large, a chunk followed by a bare LF, would hold the connection
-    until the read deadline. Here each is refused at once.
+    until the read deadline. Here each is refused at once (the bare LF after a chunk when it came with
+    the chunk's size line, as a client sends them; one sent apart, then nothing, waits for the deadline).
     """
 
     #: The largest chunk taken: the app's body limit (MAX_CONTENT_LENGTH), set by the worker; None: any.
@@ -201,7 +202,7 @@ _APP_ERRORS = (InvalidResponseHeader, InvalidResponseHeaderName)
 
 
 def refusal(exc: BaseException) -> tuple[int, str] | None:
-    """The status and reason gunicorn answers a client's error with (a 4xx, or 501); None for any other error."""
+    """The status and reason gunicorn answers a client's error with (its own: mostly 4xx); None for any other."""
     if not isinstance(exc, (ParseException, ssl.SSLError)) or isinstance(exc, _APP_ERRORS):
         return None
     return next(((status, reason) for kind, status, reason in _REFUSALS if isinstance(exc, kind)), (400, "Bad Request"))
