@@ -6,6 +6,14 @@
   READ_DEADLINE seconds, or take more than REQUEST_DEADLINE in all, is cut off (its connection
   closed; a body the app was reading, a 408). Behind nginx (deploy/nginx.conf) none of this is
   met: nginx waits for slow clients and hands over whole requests.
+- Malformed chunked bodies are refused as soon as they cannot become valid (`_StrictChunks`): a
+  chunk-size line ended by a bare LF, a size that is not hex, a chunk larger than the app's body
+  limit, a chunk followed by a bare LF. The app answers 400 (its page, in the visitor's language)
+  when it was reading the body; a body it did not read closes the connection after its answer. A
+  chunked body that simply stops (no last chunk) is a stall like any other: a 408 at READ_DEADLINE.
+- What gunicorn refuses itself (a request line or headers it cannot parse, its 414/431 limits, a
+  transfer coding it does not know) keeps gunicorn's status, with the guide's security headers, a
+  body that repeats nothing of the request, and no log line of what was sent (DEBUG, its kind only).
 - Everything a worker needs is checked by the master before it opens the port: the rule table, the
   settings and the secret key (the app's own start-up, in a child process: guide.serving). A broken
   table stops the server with its `rules.yaml:LINE:` messages and exit status 1, a refused setting
@@ -25,14 +33,33 @@ Command-line options and GUNICORN_CMD_ARGS override anything here (`--bind`, `--
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
-from gunicorn.http.errors import NoMoreData
+from gunicorn import util
+from gunicorn.http.body import Body, ChunkedReader
+from gunicorn.http.errors import (
+    ConfigurationProblem,
+    ExpectationFailed,
+    ForbiddenProxyRequest,
+    InvalidChunkSize,
+    InvalidResponseHeader,
+    InvalidResponseHeaderName,
+    LimitRequestHeaders,
+    LimitRequestLine,
+    NoMoreData,
+    ParseException,
+    UnsupportedTransferCoding,
+)
+from gunicorn.http.message import Request
+from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 wsgi_app = "app:app"
@@ -67,6 +94,70 @@ class ReadDeadline(NoMoreData, TimeoutError):
     """A client stopped sending its request: gunicorn closes the connection quietly; the app answers 408."""
 
 
+class RefusedChunk(InvalidChunkSize):
+    """A chunked body that can never become valid: refused at once (its reason says nothing of the body)."""
+
+    def __str__(self):
+        return f"Refused chunked body: {self.data}"
+
+
+#: What an unterminated chunk-size line may hold and still become valid: hex digits, then an extension
+#: (from a blank or `;`) without line breaks, then perhaps the CR of its CRLF.
+_HOPEFUL_SIZE_LINE = re.compile(rb"(?:[0-9A-Fa-f]+(?:[ \t;][^\r\n]*)?\r?)?")
+_SIZE = re.compile(rb"[0-9A-Fa-f]*")
+
+
+class _StrictChunks(ChunkedReader):
+    """gunicorn's chunked reader, refusing before each wait what no further byte can make valid.
+
+    gunicorn waits for a chunk-size line's CRLF, and for the CRLF after a chunk: a line ended by a bare
+    LF, a size that is not hex or too large, a chunk followed by a bare LF, would hold the connection
+    until the read deadline. Here each is refused at once (the bare LF after a chunk when it came with
+    the chunk's size line, as a client sends them; one sent apart, then nothing, waits for the deadline).
+    """
+
+    #: The largest chunk taken: the app's body limit (MAX_CONTENT_LENGTH), set by the worker; None: any.
+    limit: int | None = None
+    _size_line = False
+
+    def parse_chunk_size(self, unreader, data=None):
+        """Read a chunk-size line as gunicorn does; refuse a chunk larger than the body limit."""
+        self._size_line = True
+        try:
+            size, rest = super().parse_chunk_size(unreader, data)
+        finally:
+            self._size_line = False
+        if self.limit is not None and size > self.limit:
+            raise RefusedChunk("a chunk larger than the body limit")
+        if size and not b"\r\n".startswith(rest[size : size + 2]):  # what came with it already ends the chunk wrongly
+            raise RefusedChunk("a chunk not ended by CRLF")
+        return size, rest
+
+    def parse_trailers(self, unreader, data):
+        """Read the trailers as gunicorn does (it refuses their bare LFs itself)."""
+        self._size_line = False
+        return super().parse_trailers(unreader, data)
+
+    def read_into(self, unreader, buf):
+        """Before waiting for more of a chunk-size line, refuse it if nothing can make it valid."""
+        if self._size_line:
+            if not _HOPEFUL_SIZE_LINE.fullmatch(buf):
+                raise RefusedChunk("a chunk-size line that is not hex digits ended by CRLF")
+            size = _SIZE.match(buf).group()  # always a match, if only an empty one
+            if size and self.limit is not None and int(size, 16) > self.limit:
+                raise RefusedChunk("a chunk larger than the body limit")
+        super().read_into(unreader, buf)
+
+
+class _StrictRequest(Request):
+    """gunicorn's request, its chunked body read by `_StrictChunks`."""
+
+    def set_body_reader(self):
+        super().set_body_reader()
+        if type(self.body.reader) is ChunkedReader:
+            self.body = Body(_StrictChunks(self, self.unreader))
+
+
 class _DeadlineConn(TConn):
     """A connection whose reads wait at most READ_DEADLINE seconds each, REQUEST_DEADLINE in all per request."""
 
@@ -92,16 +183,107 @@ class _DeadlineConn(TConn):
 
         unreader.guide_read = read
         unreader.chunk = chunk
+        self.parser.mesg_class = _StrictRequest
+
+
+#: gunicorn's refusals of requests it cannot parse (its handle_error), by the error's class: the first
+#: that matches; any other ParseException is a 400.
+_REFUSALS = (
+    (UnsupportedTransferCoding, 501, "Not Implemented"),
+    (LimitRequestLine, 414, "URI Too Long"),
+    (LimitRequestHeaders, 431, "Request Header Fields Too Large"),
+    (ExpectationFailed, 417, "Expectation Failed"),
+    (ForbiddenProxyRequest, 403, "Forbidden"),
+    (ssl.SSLError, 403, "Forbidden"),
+    (ConfigurationProblem, 500, "Internal Server Error"),
+)
+#: Errors of the app's own making, though gunicorn finds them as it parses: a 500.
+_APP_ERRORS = (InvalidResponseHeader, InvalidResponseHeaderName)
+
+
+def refusal(exc: BaseException) -> tuple[int, str] | None:
+    """The status and reason gunicorn answers a client's error with (its own: mostly 4xx); None for any other."""
+    if not isinstance(exc, (ParseException, ssl.SSLError)) or isinstance(exc, _APP_ERRORS):
+        return None
+    return next(((status, reason) for kind, status, reason in _REFUSALS if isinstance(exc, kind)), (400, "Bad Request"))
+
+
+def refusal_response(status: int, reason: str, headers: tuple[tuple[str, str], ...]) -> bytes:
+    """A whole HTTP response for a refusal: `headers`, and a page naming the status, nothing of the request."""
+    page = f"<!doctype html>\n<title>{status} {reason}</title>\n<h1>{reason}</h1>\n".encode()
+    head = [
+        f"HTTP/1.1 {status} {reason}",
+        "Connection: close",
+        "Content-Type: text/html; charset=utf-8",
+        f"Content-Length: {len(page)}",
+        *(f"{name}: {value}" for name, value in headers),
+    ]
+    return "\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + page
 
 
 class ReadDeadlineWorker(ThreadWorker):
-    """gunicorn's gthread worker, with a read deadline on every request (gthread has none once a request began)."""
+    """gunicorn's gthread worker, with a read deadline on every request (gthread has none once a request began),
+    malformed chunking refused at once, and gunicorn's own refusals carrying the guide's headers."""
+
+    #: The headers of gunicorn's own refusals: every guide response's (guide.headers), set once the app is loaded.
+    refusal_headers: tuple[tuple[str, str], ...] = ()
+
+    def load_wsgi(self):
+        """Load the app; take its body limit for chunks, and the headers every guide response carries."""
+        super().load_wsgi()
+        from guide import headers  # in the worker: the master never imports the app
+
+        _StrictChunks.limit = getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH")
+        self.refusal_headers = (
+            *headers.HEADERS,
+            ("Cross-Origin-Resource-Policy", "same-origin"),
+            ("Cache-Control", "no-store"),
+            *((("Strict-Transport-Security", headers.HSTS),) if self.cfg.is_ssl else ()),
+        )
 
     def handle(self, conn):
         """Handle a request as gthread does, its reads bounded by READ_DEADLINE."""
         if type(conn) is TConn:
             conn.__class__ = _DeadlineConn
         return super().handle(conn)
+
+    def _keepalive_after(self, conn, keepalive):
+        """Drain a body the app did not read, as gthread does; a malformed one closes the connection.
+
+        (gthread would answer it with a 400 after the app's answer: a second response nobody asked for.)
+        """
+        try:
+            return super()._keepalive_after(conn, keepalive)
+        except ParseException as error:
+            self.log.debug("Closing the connection: an unread body was refused (%s).", type(error).__name__)
+            return False
+
+    def handle_error(self, req, client, addr, exc):
+        """Answer with gunicorn's status, the guide's headers and a page that repeats nothing of the request.
+
+        A client's error is logged at DEBUG, by its kind only (gunicorn's WARNING repeats the request
+        line, or bytes of the body); anything else as gunicorn does, an ERROR with its traceback.
+        """
+        started = datetime.now()
+        answer = refusal(exc)
+        if answer is not None:
+            status, reason = answer
+            self.log.debug("Refused a request: %s %s (%s)", status, reason, type(exc).__name__)
+        else:
+            status, reason = 500, "Internal Server Error"
+            self.log.exception("Error handling request %s", getattr(req, "path", "(no request read)"))
+        req = req or getattr(exc, "req", None)
+        addr = addr or ("", -1)  # a Unix socket
+        if req is not None:  # the access log, as gunicorn writes it
+            environ = default_environ(req, client, self.cfg)
+            environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = addr[0], str(addr[1])
+            response = Response(req, client, self.cfg)
+            response.status = f"{status} {reason}"
+            self.log.access(response, req, environ, datetime.now() - started)
+        try:
+            util.write_nonblock(client, refusal_response(status, reason, self.refusal_headers))
+        except Exception:
+            self.log.debug("Failed to send error message.")
 
 
 worker_class = ReadDeadlineWorker
