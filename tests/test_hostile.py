@@ -110,7 +110,10 @@ def app():
 def report():
     """Print what the module sent (shown by `make fuzz`)."""
     yield
-    print(f"\n[fuzz] {SENT['requests']} generated requests, {SENT['5xx']} answered with a 5xx")
+    print(
+        f"\n[fuzz] {SENT['requests']} generated requests, {SENT['5xx']} answered with a 5xx, "
+        f"{SENT['unanswered']} left without an answer"
+    )
 
 
 def check(response, path: str) -> None:
@@ -216,7 +219,7 @@ def raw_requests(draw) -> bytes:
 
 
 def status_of(port: int, request: bytes) -> int | None:
-    """Send bytes as they are, then close our side; the status the server answered (None: it closed)."""
+    """Send bytes as they are, then close our side; the status the server answered (None: it closed without one)."""
     with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
         try:
             sock.sendall(request)
@@ -238,6 +241,9 @@ def status_of(port: int, request: bytes) -> int | None:
 def test_no_raw_request_gets_a_5xx_from_gunicorn(server, request):
     status = status_of(server.port, request)
     SENT["requests"] += 1
-    if status is not None and status >= 500:
+    if status is None:
+        SENT["unanswered"] += 1
+    elif status >= 500:
         SENT["5xx"] += 1
-    assert status is None or status < 500, (status, request[:300])
+    assert status is not None, ("closed without an answer", request[:300])
+    assert status < 500, (status, request[:300])
