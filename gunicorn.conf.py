@@ -32,6 +32,7 @@ Command-line options and GUNICORN_CMD_ARGS override anything here (`--bind`, `--
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -403,13 +404,20 @@ def pre_fork(server, worker):
 
 def post_worker_init(worker):
     """Present every result in every language, and build the desk's data file, before the worker's first
-    request (guide.present.warm, guide.desk.warm)."""
-    if "guide" not in getattr(worker.wsgi, "extensions", {}):
-        return  # another app under these settings (the benchmark's hello-world)
-    from guide import desk, present  # in the worker, which has just loaded the guide
+    request (guide.present.warm, guide.desk.warm); then set all of it aside from the garbage collector.
 
-    worker.log.debug("presented %s results", present.warm(worker.wsgi))
-    worker.log.debug("built the desk's data file (%s bytes)", desk.warm(worker.wsgi))
+    What the worker built at start (the app, the table, the presentations: about 120,000 objects) lives as
+    long as the worker. `gc.freeze()` moves it out of the collector's reach, so that its rare full
+    collections scan only what requests left behind: a pause of tens of milliseconds instead of hundreds
+    (measured on a loaded 2-core machine), which every request in flight on the worker would wait out.
+    """
+    if "guide" in getattr(worker.wsgi, "extensions", {}):  # not another app under these settings (a benchmark's)
+        from guide import desk, present  # in the worker, which has just loaded the guide
+
+        worker.log.debug("presented %s results", present.warm(worker.wsgi))
+        worker.log.debug("built the desk's data file (%s bytes)", desk.warm(worker.wsgi))
+    gc.collect()
+    gc.freeze()
 
 
 def worker_exit(server, worker):
