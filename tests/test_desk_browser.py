@@ -369,7 +369,8 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
     assert es["footer_staff"] in page.inner_text(".site-footer")
     assert page.get_attribute(".lang-switch", "aria-label") == es["language"]
     assert page.title().startswith(es["title"])
-    assert page.inner_text("[data-desk-lang] [data-desk-lang-name]") == "English"
+    loaded = data(page)
+    assert page.inner_text("[data-desk-lang] [data-desk-lang-name]") == loaded["names"][loaded["other"]["es"]]
     assert page.get_attribute(".lang-switch a[hreflang='es']", "aria-current") == "true"
     legend = page.locator("fieldset[data-line='goal'] legend [data-t-other]:not([data-alt])").text_content()
     assert legend == said["es"]["lines"]["goal"]["label_other"]
@@ -395,7 +396,8 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
 
 def test_both_languages_side_by_side(new_page):
     page = desk_page(new_page, "es")
-    said = texts(page)
+    loaded = data(page)
+    said, other = loaded["texts"], loaded["other"]  # the language shown beside each one, as the server set it
     assert page.locator("fieldset .desk-alt").count() > 0 and page.locator(".desk-alt:visible").count() == 0
     page.keyboard.press("b")
     expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
@@ -406,12 +408,14 @@ def test_both_languages_side_by_side(new_page):
     for key, lang, text in page.eval_on_selector_all(
         "fieldset .desk-alt", "(nodes) => nodes.map((n) => [n.dataset.t, n.lang, n.textContent])"
     ):
-        tree = said["en"]
+        tree = said[other["es"]]
         for part in key.split("."):
             tree = tree[int(part)] if isinstance(tree, list) else tree[part]
-        assert (lang, text) == ("en", tree)
+        assert (lang, text) == (other["es"], tree)
     page.keyboard.press("l")
-    expect(page.locator(".desk-alt").first).to_have_attribute("lang", "es")  # the other language follows the switch
+    expect(page.locator("html")).to_have_attribute("lang", other["es"])
+    # The other language follows the switch.
+    expect(page.locator(".desk-alt").first).to_have_attribute("lang", other[other["es"]])
     page.click("[data-desk-both]")
     expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "false")
     assert page.locator(".desk-alt:visible").count() == 0
