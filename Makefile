@@ -17,7 +17,7 @@ LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR ?= $(HOME)/.cache/guide-bench/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/.installed
 
-.PHONY: install run test test-busy check lint lock translations language bench fuzz clean
+.PHONY: install run test test-languages test-busy check lint lock translations language bench fuzz clean
 
 # $(call environment,DIR,OPTIONS): a virtual environment in DIR with the pinned installers, then the guide and its
 # tests (OPTIONS: more for pip). The same for the one `make install` keeps and the scratch one `make lock` reads.
@@ -62,6 +62,11 @@ test: install
 	$(BIN)/ruff check guide tests app.py gunicorn.conf.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+## The whole test suite again with a third language (a scratch copy of the project with a French catalog whose
+## entries are the English ones, FLASK_LANGUAGES naming it): browser tests included, about as long as `make test`
+test-languages: install
+	CI=true $(BIN)/python -m tests.scratch -q
 
 ## `make test` on a busy machine: BUSY_HOGS endless shell loops (one per core of a 2-core machine) keep the CPU
 ## loaded for the whole run; each stops by itself after BUSY_SECONDS at most, and all are stopped (by PID) at the end

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from babel import Locale
 from playwright.sync_api import expect
 
 from guide import codes, create_app, desk, present
@@ -137,7 +138,8 @@ def test_a_spanish_caller_about_her_child_with_both_languages(new_page, server_a
     page.keyboard.press("b")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
-    said = texts(page)
+    loaded = data(page)
+    said, alt = loaded["texts"], loaded["other"]["es"]  # the language beside Spanish, as the server set it
     combo = ("function", "congenital", "female", "ears")
     presses, lowest, scrolled = 0, [lowest_line(page)], {page.evaluate("() => window.scrollY")}
     for line, code in (("urgent", "no"), ("about", "other"), *zip(QUESTION_IDS, combo, strict=True)):
@@ -154,26 +156,26 @@ def test_a_spanish_caller_about_her_child_with_both_languages(new_page, server_a
                 )
                 assert (
                     script.locator("[data-t-other][data-alt]").text_content()
-                    == said["en"]["lines"][question]["script_other"]
+                    == said[alt]["lines"][question]["script_other"]
                 )
     print(f"\n[desk] keystrokes from an empty desk to a full result, emergency line included: {presses}")
     assert presses <= 6
     assert max(lowest) <= WIDE["height"] and scrolled == {0}, "with both languages the script fits one screen"
     result, index = rendered(page), COMBOS.index(combo)
-    spanish, english = expected["es"][index], expected["en"][index]
+    spanish, beside = expected["es"][index], expected[alt][index]
     assert (result["category"], result["procedures"]) == (spanish["category"], [p["id"] for p in spanish["procedures"]])
-    assert (result["heading"], result["heading_alt"]) == (spanish["heading"], english["heading"])
-    assert (result["reasons"], result["reasons_alt"]) == (spanish["reasons"], english["reasons"])
-    assert result["names_alt"] == [p["name"] for p in english["procedures"]]
+    assert (result["heading"], result["heading_alt"]) == (spanish["heading"], beside["heading"])
+    assert (result["reasons"], result["reasons_alt"]) == (spanish["reasons"], beside["reasons"])
+    assert result["names_alt"] == [p["name"] for p in beside["procedures"]]
     state = {"urgent": "no", "about": "other"}
     assert without_time(result["summary"]) == server_summary(server_app, state, combo, ["es"], "es")
-    assert without_time(page.input_value("#desk-summary-alt")) == server_summary(server_app, state, combo, ["en"], "es")
-    assert "Idioma de la llamada: español" in result["summary"]
+    assert without_time(page.input_value("#desk-summary-alt")) == server_summary(server_app, state, combo, [alt], "es")
+    assert Locale.parse("es").get_display_name("es") in result["summary"]  # the call's language, named
     pasted = copy(page, said["es"]["ui"]["copied"])
-    assert without_time(pasted) == server_summary(server_app, state, combo, ["es", "en"], "es"), (
+    assert without_time(pasted) == server_summary(server_app, state, combo, ["es", alt], "es"), (
         "both, one after the other"
     )
-    assert "Language of the call: Spanish" in pasted
+    assert Locale.parse("es").get_display_name(alt) in pasted
 
 
 def test_a_returning_patient_reads_out_a_code_then_an_answer_changes(new_page, expected):
@@ -369,7 +371,8 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
     assert es["footer_staff"] in page.inner_text(".site-footer")
     assert page.get_attribute(".lang-switch", "aria-label") == es["language"]
     assert page.title().startswith(es["title"])
-    assert page.inner_text("[data-desk-lang] [data-desk-lang-name]") == "English"
+    loaded = data(page)
+    assert page.inner_text("[data-desk-lang] [data-desk-lang-name]") == loaded["names"][loaded["other"]["es"]]
     assert page.get_attribute(".lang-switch a[hreflang='es']", "aria-current") == "true"
     legend = page.locator("fieldset[data-line='goal'] legend [data-t-other]:not([data-alt])").text_content()
     assert legend == said["es"]["lines"]["goal"]["label_other"]
@@ -395,7 +398,8 @@ def test_the_language_key_switches_the_whole_page_at_once(new_page, expected):
 
 def test_both_languages_side_by_side(new_page):
     page = desk_page(new_page, "es")
-    said = texts(page)
+    loaded = data(page)
+    said, other = loaded["texts"], loaded["other"]  # the language shown beside each one, as the server set it
     assert page.locator("fieldset .desk-alt").count() > 0 and page.locator(".desk-alt:visible").count() == 0
     page.keyboard.press("b")
     expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "true")
@@ -406,12 +410,14 @@ def test_both_languages_side_by_side(new_page):
     for key, lang, text in page.eval_on_selector_all(
         "fieldset .desk-alt", "(nodes) => nodes.map((n) => [n.dataset.t, n.lang, n.textContent])"
     ):
-        tree = said["en"]
+        tree = said[other["es"]]
         for part in key.split("."):
             tree = tree[int(part)] if isinstance(tree, list) else tree[part]
-        assert (lang, text) == ("en", tree)
+        assert (lang, text) == (other["es"], tree)
     page.keyboard.press("l")
-    expect(page.locator(".desk-alt").first).to_have_attribute("lang", "es")  # the other language follows the switch
+    expect(page.locator("html")).to_have_attribute("lang", other["es"])
+    # The other language follows the switch.
+    expect(page.locator(".desk-alt").first).to_have_attribute("lang", other[other["es"]])
     page.click("[data-desk-both]")
     expect(page.locator("[data-desk-both]")).to_have_attribute("aria-pressed", "false")
     assert page.locator(".desk-alt:visible").count() == 0

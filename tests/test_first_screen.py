@@ -9,8 +9,7 @@ import base64
 import pytest
 from playwright.sync_api import expect
 
-from guide import LANGUAGES
-
+from .conftest import LANGUAGES
 from .pages import PATIENT_STATES
 
 pytestmark = pytest.mark.browser

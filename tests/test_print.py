@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from guide import LANGUAGES, codes
+from guide import codes
 from guide.forms import URGENT
 
-from .conftest import CLINIC, GUIDE, ROOT, _need
+from .conftest import CLINIC, GUIDE, LANGUAGES, ROOT, _need
 from .pages import carrying
 
 pytestmark = pytest.mark.browser
