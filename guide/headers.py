@@ -40,7 +40,7 @@ def add_headers(response: Response) -> Response:
     headers = response.headers
     # A view's own value wins. (Werkzeug's Headers.setdefault looks a missing name up by raising an exception:
     # one set of the names present is cheaper for the dozen headers of every response.)
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _ in headers.items()}
     wanted = [
         *HEADERS,
         ("Cross-Origin-Resource-Policy", "cross-origin" if shared_with_other_sites() else "same-origin"),
