@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from flask_babel import get_locale, get_translations
 
 
 def translations() -> NullTranslations:
-    """The catalog of the language the request is answered in."""
+    """The catalog of the language the request is answered in (outside an app, Flask-Babel's: none)."""
+    if not has_app_context():
+        return get_translations()
     locale = get_locale()
     kept = g.get("_catalog")
     if kept is None or kept[0] is not locale:

@@ -14,11 +14,12 @@ from typing import Any
 
 from babel import Locale
 from flask import current_app
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 
 from guide import codes, present
 from guide.forms import URGENT, URGENT_CHOICES
 from guide.rules import current_guide
+from guide.translations import gettext
 
 #: How many answers of a line get a digit key: 1 to 9, then 0 for the tenth.
 KEYED = 10

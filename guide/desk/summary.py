@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from guide import codes, present
 from guide.desk.script import CALL_LINES, script_texts, summary_slots
@@ -19,6 +19,7 @@ from guide.engine import Answers
 from guide.forms import URGENT
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS
+from guide.translations import gettext
 
 #: The blanks of the summary that depend on the call: its time, its language, the lines before the questions.
 SLOTS = ("when", "language", *(line.id for line in CALL_LINES), "code")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from guide.insights import events as counts
 from guide.locale import explicit_choice, native_name
 from guide.rules import current_guide
 from guide.table import QUESTION_IDS, Question
+from guide.translations import gettext
 
 bp = Blueprint("desk", __name__)
 

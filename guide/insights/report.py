@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from guide import present
 from guide.insights.counting import BUCKETS
 from guide.insights.models import DIMENSIONS, Count, db
 from guide.rules import current_guide
+from guide.translations import gettext
 
 #: The ranges offered, in days, and the one shown by default.
 PRESETS = (7, 30, 90)

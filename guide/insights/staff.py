@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired, Length
 from guide.insights import counting, report
 from guide.insights.counting import flush_all
 from guide.insights.models import Staff, db
+from guide.translations import gettext
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 hasher = PasswordHasher()
