@@ -1,7 +1,7 @@
 """Profile a new patient's GET /result: what it costs beside a hello-world, and where its time goes (cProfile).
 
 Run: `.venv/bin/python -m tests.profile_result` (PROFILE_REQUESTS, default 2000). Every request carries a
-session signed for it alone (a patient never seen before), as `make bench`'s new-patients line sends them,
+session signed for it alone (a patient never seen before: tests.bench_serving.new_patients, the bench's own),
 and goes straight to the WSGI app (no server, no test client). Prints the CPU time of one request (the
 best of several rounds, so that other work on the machine weighs least) beside tests/hello.py's in the
 same process, then the functions with the most cumulative time under cProfile. Measures; asserts nothing.
@@ -12,19 +12,17 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
-import secrets
 import time
 from collections.abc import Callable, Iterable
 
 from werkzeug.test import EnvironBuilder
 
 from guide import create_app
-from guide.engine import Answers
+from tests.bench_serving import SECRET, new_patients
 from tests.hello import app as hello
 
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "2000"))
 ROUNDS = int(os.environ.get("PROFILE_ROUNDS", "8"))
-COMBO = Answers("appearance", "trauma", "male", "nose")
 
 
 def cpu_per_request(app: Callable, environs: Iterable[dict]) -> float:
@@ -38,22 +36,14 @@ def cpu_per_request(app: Callable, environs: Iterable[dict]) -> float:
 
 def main() -> None:
     """Time new patients' results beside a hello-world, in rounds; then profile them; print both."""
-    app = create_app({"SECRET_KEY": "profile-" + "x" * 32})
-    signer = app.session_interface.get_signing_serializer(app)
-    assert signer is not None
-    name = app.config["SESSION_COOKIE_NAME"]
-    answers = {"urgent": "no", **COMBO._asdict()}
+    app = create_app({"SECRET_KEY": SECRET["FLASK_SECRET_KEY"]})
+    per_round = max(1, REQUESTS // ROUNDS)
+    # Each patient is sent once: the warm-up's, every round's, then the profiled ones (signed as the bench signs them).
+    cookies = iter(new_patients(5 + ROUNDS * per_round + REQUESTS))
 
     def patients(count: int) -> list[dict]:
-        cookies = (
-            signer.dumps({"_permanent": True, "answers": answers, "csrf_token": secrets.token_hex(20)})
-            for _ in range(count)
-        )
-        return [
-            EnvironBuilder(path="/result", headers={"Cookie": f"{name}={cookie}"}).get_environ() for cookie in cookies
-        ]
+        return [EnvironBuilder(path="/result", headers={"Cookie": next(cookies)}).get_environ() for _ in range(count)]
 
-    per_round = max(1, REQUESTS // ROUNDS)
     cpu_per_request(app, patients(5))  # the first request builds what is kept per language and combination
     hello_world, result = "hello-world GET /", "GET /result, new patient"
     best = {hello_world: float("inf"), result: float("inf")}
