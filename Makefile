@@ -109,6 +109,7 @@ bench: install $(LIGHTHOUSE)
 	$(BIN)/python -m tests.bench_diff
 	$(BIN)/python -m tests.bench_desk
 	$(BIN)/python -m tests.bench_insights
+	$(BIN)/python -m tests.count_instructions
 	@if command -v hyperfine >/dev/null; then \
 		hyperfine --warmup 2 --runs 10 -N '$(BIN)/flask --app app --version' '$(BIN)/flask --app app guide check'; \
 	else echo "hyperfine not installed (apt-get install hyperfine): skipping the timing"; fi

@@ -12,6 +12,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 from guide import ConfigurationError, codes, create_app, read_or_create_key, state
@@ -46,6 +47,20 @@ def test_without_a_key_one_is_created_once_owner_only_and_reused(tmp_path, monke
     other = second.test_client()
     other.set_cookie("session", client.get_cookie("session").value)
     assert other.get("/result").status_code == 200  # the other process reads the same session
+
+
+def test_a_cookie_written_by_flasks_own_session_still_holds_the_answers_and_the_notice(app):
+    # Sessions written before this release (Flask's tagged JSON: the flashed notice a tuple) stay readable.
+    with app.test_request_context():
+        notice = str(state.NOTICES["lost"])
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    cookie = flasks.dumps({"answers": ROUTE, "_flashes": [("restart", notice)]})
+    assert '" t"' in flasks.serializer.dumps({"_flashes": [("restart", notice)]})  # a tagged value in the cookie
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    page = client.get("/result")
+    assert page.status_code == 200 and notice in unescape(page.get_data(as_text=True))
+    assert client.get("/result").status_code == 200  # the cookie it wrote back holds the same answers
 
 
 def test_a_configured_key_wins_and_no_file_is_written(tmp_path):
