@@ -24,13 +24,15 @@ LOW, HIGH = 50, 250
 
 
 def serve(flag: str, count: int) -> None:
-    """Answer `count` new patients' GET /result straight through the WSGI app (after a few to warm it)."""
+    """Answer `count` new patients' GET /result straight through the WSGI app (and ten more, in every run alike)."""
     from werkzeug.test import EnvironBuilder
 
     from guide import create_app
     from tests.bench_serving import SECRET, new_patients
+    from tests.conftest import migrate
 
     database = Path(tempfile.mkdtemp(prefix="count-instructions-")) / "guide.db"
+    migrate(f"sqlite:///{database}")  # `flask db upgrade` in a process of its own (not under valgrind)
     app = create_app(
         {
             "SECRET_KEY": SECRET["FLASK_SECRET_KEY"],

@@ -12,13 +12,16 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import tempfile
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 
 from guide import create_app
 from tests.bench_serving import SECRET, new_patients
+from tests.conftest import migrate
 from tests.hello import app as hello
 
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "2000"))
@@ -36,7 +39,9 @@ def cpu_per_request(app: Callable, environs: Iterable[dict]) -> float:
 
 def main() -> None:
     """Time new patients' results beside a hello-world, in rounds; then profile them; print both."""
-    app = create_app({"SECRET_KEY": SECRET["FLASK_SECRET_KEY"]})
+    database = Path(tempfile.mkdtemp(prefix="profile-result-")) / "guide.db"
+    migrate(f"sqlite:///{database}")  # counting on, as served, into a database of its own
+    app = create_app({"SECRET_KEY": SECRET["FLASK_SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     per_round = max(1, REQUESTS // ROUNDS)
     # Each patient is sent once: the warm-up's, every round's, then the profiled ones (signed as the bench signs them).
     cookies = iter(new_patients(5 + ROUNDS * per_round + REQUESTS))
