@@ -30,9 +30,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 COMBO = Answers("appearance", "trauma", "male", "nose")
 SECRET = {"FLASK_SECRET_KEY": "bench-" + "x" * 32}
-#: How many different patients the "new patients" load goes through: more than the whole run sends.
-PATIENTS = int(os.environ.get("BENCH_PATIENTS", "30000"))
 WARM = int(os.environ.get("BENCH_WARM", "4"))
+#: How many different patients the "new patients" load goes through: more than the whole run sends (1,500 a second).
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", str(max(30000, 1500 * (SECONDS + WARM)))))
 ROUNDS = min(10, SECONDS)  # turns of at least a second
 NEW_PATIENTS = "guide GET /result, new patients"
 #: Issue 21: a new patient's result at a quarter of a hello-world's rate or better, p99 within 100 ms, no error.
