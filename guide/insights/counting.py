@@ -22,6 +22,7 @@ import threading
 import time
 import weakref
 from collections import Counter as Tally
+from collections import deque
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -66,8 +67,10 @@ class Counters:
         self.app = app
         self.enabled = bool(app.config["GUIDE_COUNTING"])
         self.zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
-        self.pending: Tally[Key] = Tally()
-        self.lock = threading.Lock()
+        # A request only appends to `arrived` (a deque's append is thread-safe and takes no lock of ours: a lock
+        # here, held by a thread that loses the GIL, made the other 31 threads of a worker queue behind it).
+        self.arrived: deque[tuple[Key, int]] = deque()
+        self.pending: Tally[Key] = Tally()  # what the writer took from `arrived` and has not written yet
         self.writing = threading.Lock()
         self.failing = False
         self.day: tuple[int, dt.date] = (-1, dt.date.min)
@@ -88,22 +91,22 @@ class Counters:
             if value and not VALUE.fullmatch(value):
                 raise ValueError(f"{event}: a dimension's value must be a short code, not {value!r}")
         key = (day or self.today(), event, tuple(dimensions.get(name, "") for name in DIMENSIONS))
-        with self.lock:
-            self.pending[key] += n
+        self.arrived.append((key, n))
 
     def flush(self) -> int:
         """Write the pending counts in one transaction; return how many were written (0 on failure: kept)."""
         with self.writing:
-            with self.lock:
-                batch, self.pending = self.pending, Tally()
+            while self.arrived:
+                key, n = self.arrived.popleft()
+                self.pending[key] += n
+            batch = self.pending
             if not batch:
                 return 0
             try:
                 with self.app.app_context():
                     write(batch)
+                self.pending = Tally()
             except Exception as error:  # a database down, locked or slow: keep the counts, say so once
-                with self.lock:
-                    self.pending.update(batch)
                 if not self.failing:
                     self.failing = True
                     log.error("Counting: the database cannot be written (%s); counts are kept in memory.", error)
