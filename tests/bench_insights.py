@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from tests.bench_serving import PATIENTS, SECRET, new_patients, wrk
+from tests.bench_serving import PATIENTS, SECRET, cpu_seconds, new_patients, wrk
 from tests.conftest import migrate
 from tests.serving import GunicornServer
 
@@ -29,18 +29,6 @@ ROUNDS = max(1, min(20, SECONDS // 3))  # turns of 3 s or more: the machine's lo
 #: New patients enough for the whole run (1,500 a second at most, and the warm-up).
 PATIENTS = max(PATIENTS, 1500 * (SECONDS + 3))
 GOAL = 0.90
-
-
-def cpu_seconds(server: GunicornServer) -> float:
-    """The CPU time (user and system) the server's workers have used so far."""
-    ticks = 0
-    for pid in server.worker_pids():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime and stime: the stat file's 14th and 15th fields
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -66,9 +54,9 @@ def main() -> None:
         for turn in range(ROUNDS):
             order = list(targets.items())
             for name, url in order if turn % 2 == 0 else order[::-1]:  # each goes first in every other turn
-                cpu = cpu_seconds(serving[name])
+                cpu = cpu_seconds(serving[name].worker_pids())
                 result = wrk(url, workdir, SECONDS // ROUNDS, cookies=cookies, first=sent[name])
-                totals[name]["cpu"] += cpu_seconds(serving[name]) - cpu
+                totals[name]["cpu"] += cpu_seconds(serving[name].worker_pids()) - cpu
                 sent[name] += result["requests"]
                 for key in ("requests", "seconds", "errors"):
                     totals[name][key] += result[key]

@@ -48,6 +48,18 @@ def rss_kib(pids: list[int]) -> int:
     return total
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system) these processes have used so far together, in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker gone since it was listed
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime: the stat file's 14th and 15th fields
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 #: Each request of wrk's two threads takes the next cookie of the list, the threads alternating, none repeated
 #: until the list is done; `first` (set per run) starts where the previous run of the same list stopped.
 COOKIE_TURNS = """

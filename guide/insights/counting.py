@@ -68,7 +68,7 @@ class Counters:
         self.enabled = bool(app.config["GUIDE_COUNTING"])
         self.zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
         # A request only appends to `arrived` (a deque's append is thread-safe and takes no lock of ours: a lock
-        # here, held by a thread that loses the GIL, made the other 31 threads of a worker queue behind it).
+        # here, held by a thread that lost the GIL, made the worker's other threads queue behind it).
         self.arrived: deque[tuple[Key, int]] = deque()
         self.pending: Tally[Key] = Tally()  # what the writer took from `arrived` and has not written yet
         self.writing = threading.Lock()
