@@ -2,7 +2,10 @@
 
 Every `url_for("static", filename=...)` gets `?v=` and the first characters of the file's SHA-256
 (Flask's `url_defaults`): a changed file has a new address, so an address can be kept unchanged
-forever (`Cache-Control: public, max-age=31536000, immutable`). A request without the current hash
+forever (`Cache-Control: public, max-age=31536000, immutable`). The templates write
+`static_url(filename)`: that same `url_for`, worked out once per file and script root (the site's, or
+the embed's) rather than for every page; in debug, for every page, so that an edited file gets its new
+hash at once. A request without the current hash
 (another site loading embed.js, an old page) gets Flask's usual revalidation. Behind nginx, nginx
 serves these files itself with the same rule (deploy/nginx.conf).
 """
@@ -14,7 +17,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask.wrappers import Response
 
 #: The query parameter that carries a file's content hash.
@@ -64,6 +67,18 @@ def add_version(endpoint: str, values: dict) -> None:
             values.setdefault(VERSION, digest)
 
 
+def static_url(filename: str) -> str:
+    """The address of a static file, with its content hash: `url_for("static", filename=filename)`, kept."""
+    if current_app.debug or not has_request_context():
+        return url_for("static", filename=filename)
+    kept: dict[tuple[str, str], str] = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root, filename)
+    address = kept.get(key)
+    if address is None:
+        address = kept[key] = url_for("static", filename=filename)
+    return address
+
+
 def keep_for_a_year(response: Response) -> Response:
     """Let browsers keep a static file asked for under its current hash; anything else is revalidated."""
     if request.endpoint != "static" or response.status_code != 200:
@@ -75,6 +90,7 @@ def keep_for_a_year(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Version every static address and send versioned files with a year's max-age."""
+    """Version every static address, give the templates `static_url`, and send versioned files with a year's max-age."""
     app.url_defaults(add_version)
+    app.add_template_global(static_url)
     app.after_request(keep_for_a_year)

@@ -1,9 +1,10 @@
 """The patient questionnaire: start, a screening question, one question per page, check, result.
 
 Where the answers are kept between pages is guide.state; whether a form came from the guide's own
-pages, guide.origin. The result's markup (templates/recommendation.html) depends only on the
-language and the combination of answers: it is rendered once per (language, combination) and
-reused; the page around it, with its token and links, is rendered for each request.
+pages, guide.origin. The result's body (templates/result-body.html: the result, booking a
+consultation, the answers and their code) depends only on the language and the combination of
+answers: it is rendered once per (language, combination) and reused; the page around it, with its
+token and links, is rendered for each request.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from flask import (
     current_app,
     flash,
     g,
-    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -227,38 +227,41 @@ def result():
 
 def show_result(combo: Answers):
     """Render the result page for one combination of answers."""
-    engine = current_guide().engine
-    rec = engine.decide(combo)
+    rec = current_guide().engine.decide(combo)
     return render_template(
         "result.html",
         rec=present.recommendation(rec),
-        recommendation_html=recommendation_html(rec),
-        rows=answer_rows(dict(zip(QUESTION_IDS, combo, strict=True))),
-        code=codes.encode(engine.questions, combo),
-        form=ConfirmForm(),
+        result_body=result_body(rec),
         today=today(),
     )
 
 
-def recommendation_html(rec: Recommendation) -> Markup:
-    """The result's markup (templates/recommendation.html's macro), rendered once per language and combination.
+def result_body(rec: Recommendation) -> Markup:
+    """The result page's body (templates/result-body.html), rendered once per language and combination.
 
-    The macro sees only the presentation and the language (it is imported without the page's context), so
-    the same (language, combination) always gives the same markup: nothing of a visitor's is in it.
+    Jinja renders it alone, from the presentation, the answers, their code and the clinic's facts: no
+    context processor, nothing of the request. So the same (language, combination) always gives the same
+    markup, and nothing of a visitor's is in it; the page around it carries the token and the links.
     """
-    kept: dict[tuple[str, Answers], Markup] = current_app.extensions.setdefault("recommendation_html", {})
+    kept: dict[tuple[str, Answers], Markup] = current_app.extensions.setdefault("result_body", {})
     key = (str(get_locale()), rec.answers)
     html = kept.get(key)
     if html is None:
-        macro = get_template_attribute("recommendation.html", "recommendation")
-        html = kept[key] = Markup(macro(present.recommendation(rec)))
+        html = kept[key] = Markup(
+            current_app.jinja_env.get_template("result-body.html").render(
+                rec=present.recommendation(rec),
+                rows=present.answer_rows(rec.answers),
+                code=codes.encode(current_guide().engine.questions, rec.answers),
+                clinic=present.clinic(),
+            )
+        )
     return html
 
 
-def today() -> dict[str, str]:
-    """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: ISO and in words."""
+def today() -> Markup:
+    """Today's date where the clinic is (BABEL_DEFAULT_TIMEZONE), for a printed result: a <time> element, in words."""
     day = datetime.now(zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    return {"iso": day.isoformat(), "text": long_date(day, str(get_locale()))}
+    return date_element(day, str(get_locale()))
 
 
 @cache
@@ -268,9 +271,11 @@ def zone(name: str) -> ZoneInfo:
 
 
 @lru_cache(maxsize=16)
-def long_date(day: date, language: str) -> str:
-    """A date in words, in a language ("7 de diciembre de 2026"): the same all day, so worked out once."""
-    return dates.format_date(day, format="long", locale=language)
+def date_element(day: date, language: str) -> Markup:
+    """A date in words, in a language, in its <time> element ("7 de diciembre de 2026"): the same all day, made once."""
+    return Markup('<time datetime="{}">{}</time>').format(
+        day.isoformat(), dates.format_date(day, format="long", locale=language)
+    )
 
 
 @bp.get("/r/<code>")

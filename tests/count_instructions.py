@@ -16,34 +16,20 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 LOW, HIGH = 50, 250
 
 
 def serve(flag: str, count: int) -> None:
     """Answer `count` new patients' GET /result straight through the WSGI app (and ten more, in every run alike)."""
-    from werkzeug.test import EnvironBuilder
+    from tests.bench_serving import new_patients
+    from tests.profile_result import counting_app, results
 
-    from guide import create_app
-    from tests.bench_serving import SECRET, new_patients
-    from tests.conftest import migrate
-
-    database = Path(tempfile.mkdtemp(prefix="count-instructions-")) / "guide.db"
-    migrate(f"sqlite:///{database}")  # `flask db upgrade` in a process of its own (not under valgrind)
-    app = create_app(
-        {
-            "SECRET_KEY": SECRET["FLASK_SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "GUIDE_COUNTING": flag == "on",
-        }
-    )
-    environs = [EnvironBuilder(path="/result", headers={"Cookie": c}).get_environ() for c in new_patients(count + 10)]
-    for environ in environs:
+    app, folder = counting_app(counting=flag == "on")  # migrated in a process of its own: not under valgrind
+    for environ in results(new_patients(count + 10)):
         b"".join(app(environ, lambda status, headers, exc_info=None: None))
-    shutil.rmtree(database.parent, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def instructions(flag: str, count: int) -> int:

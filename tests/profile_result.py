@@ -12,11 +12,13 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from flask import Flask
 from werkzeug.test import EnvironBuilder
 
 from guide import create_app
@@ -37,17 +39,29 @@ def cpu_per_request(app: Callable, environs: Iterable[dict]) -> float:
     return (time.thread_time() - started) / len(environs) * 1e6
 
 
+def counting_app(counting: bool = True) -> tuple[Flask, Path]:
+    """The guide as served (counting on, unless `counting` is False) into a migrated database of its own, and
+    that database's folder (for the caller to remove)."""
+    database = Path(tempfile.mkdtemp(prefix="profile-result-")) / "guide.db"
+    migrate(f"sqlite:///{database}")  # `flask db upgrade` in a process of its own
+    config = {"SECRET_KEY": SECRET["FLASK_SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    return create_app({**config, "GUIDE_COUNTING": counting}), database.parent
+
+
+def results(cookies: Iterable[str]) -> list[dict]:
+    """The WSGI environs of GET /result, one for each of these session cookies."""
+    return [EnvironBuilder(path="/result", headers={"Cookie": cookie}).get_environ() for cookie in cookies]
+
+
 def main() -> None:
     """Time new patients' results beside a hello-world, in rounds; then profile them; print both."""
-    database = Path(tempfile.mkdtemp(prefix="profile-result-")) / "guide.db"
-    migrate(f"sqlite:///{database}")  # counting on, as served, into a database of its own
-    app = create_app({"SECRET_KEY": SECRET["FLASK_SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app, folder = counting_app()
     per_round = max(1, REQUESTS // ROUNDS)
     # Each patient is sent once: the warm-up's, every round's, then the profiled ones (signed as the bench signs them).
     cookies = iter(new_patients(5 + ROUNDS * per_round + REQUESTS))
 
     def patients(count: int) -> list[dict]:
-        return [EnvironBuilder(path="/result", headers={"Cookie": next(cookies)}).get_environ() for _ in range(count)]
+        return results(next(cookies) for _ in range(count))
 
     cpu_per_request(app, patients(5))  # the first request builds what is kept per language and combination
     hello_world, result = "hello-world GET /", "GET /result, new patient"
@@ -68,6 +82,7 @@ def main() -> None:
     stats = pstats.Stats(profile)
     print(f"[profile] {REQUESTS} new patients' GET /result under cProfile (its own overhead included):")
     stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_TOP", "40")))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ a table changed under live sessions, honest recovery texts, and the pages served
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -10,6 +11,7 @@ import stat
 import time
 from datetime import timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
@@ -307,11 +309,11 @@ def test_a_result_from_the_kept_markup_is_the_result_rendered_afresh(path):
     app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
     client = app.test_client()
     client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
-    app.extensions["recommendation_html"].clear()
+    app.extensions["result_body"].clear()
     first = client.get(path).get_data(as_text=True)  # renders the markup, and keeps it
-    assert len(app.extensions["recommendation_html"]) == 1
+    assert len(app.extensions["result_body"]) == 1
     again = client.get(path).get_data(as_text=True)
-    app.extensions["recommendation_html"].clear()
+    app.extensions["result_body"].clear()
     afresh = client.get(path).get_data(as_text=True)
     assert first == again == afresh
 
@@ -322,10 +324,50 @@ def test_the_kept_markup_is_per_language():
     client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
     english = client.get("/result?lang=en").get_data(as_text=True)
     spanish = client.get("/result?lang=es").get_data(as_text=True)
-    kept = app.extensions["recommendation_html"]
+    kept = app.extensions["result_body"]
     assert sorted(lang for lang, _ in kept) == ["en", "es"]
     assert kept["en", Answers(**ANSWERS)] in english and kept["es", Answers(**ANSWERS)] in spanish
     assert kept["en", Answers(**ANSWERS)] != kept["es", Answers(**ANSWERS)]
+
+
+@pytest.mark.parametrize("first", ["/", "/embed/"])
+def test_static_addresses_carry_the_files_hash_under_each_pages_own_prefix(first):
+    app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
+    client = app.test_client()
+    digest = hashlib.sha256(Path(app.static_folder, "guide.css").read_bytes()).hexdigest()[:16]  # type: ignore[arg-type]
+    pages = {path: client.get(path).get_data(as_text=True) for path in (first, *({"/", "/embed/"} - {first}))}
+    assert f'href="/static/guide.css?v={digest}"' in pages["/"]
+    assert f'href="/embed/static/guide.css?v={digest}"' in pages["/embed/"]
+    for address in (f"/static/guide.css?v={digest}", f"/embed/static/guide.css?v={digest}"):
+        assert client.get(address).headers["Cache-Control"] == "public, max-age=31536000, immutable", address
+
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def test_the_kept_body_holds_nothing_of_a_visitors_and_every_page_keeps_its_own_token_and_links():
+    app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
+    code = codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))
+    pages = []
+    for _ in range(2):  # two patients, each with a session (and a token) of their own
+        client = app.test_client()
+        client.get(f"/r/{code}")
+        pages.append(client.get("/result").get_data(as_text=True))
+    # A patient whose browser refuses cookies: the answers travel in the page's links.
+    refusing = app.test_client(use_cookies=False)
+    state_link = re.search(r'href="(/check-answers\?answers=[^"]+)"', refusing.get(f"/r/{code}").get_data(as_text=True))
+    assert state_link, "a cookie-less result links to its answers with their state code"
+    address = unescape(state_link.group(1)).replace("/check-answers", "/result")
+    pages.append(refusing.get(address).get_data(as_text=True))
+
+    (body,) = app.extensions["result_body"].values()  # one language, one combination: one body for all three
+    tokens = [TOKEN.search(page).group(1) for page in pages]  # type: ignore[union-attr]
+    assert len(set(tokens)) == 3
+    for page, token in zip(pages, tokens, strict=True):
+        assert body in page
+        assert token not in body
+    assert "answers=" not in body and "answers=" in pages[2].replace(body, "")
+    assert 'name="csrf_token"' not in body and "/check-answers" not in body
 
 
 def test_a_flashed_notice_is_shown_once_not_kept(client):

@@ -252,3 +252,22 @@ def test_the_english_check_catches_english_text():
 def test_the_english_check_skips_only_what_is_marked_english():
     html = '<p>Diga: <span lang="en">the <b>answer</b></span> <input lang="en"> result</p>'
     assert english_words(html) == ["result"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "Every procedure is performed by &lt;Dr. A &amp; B&gt;."), ("es", "&lt;Dr. A &amp; B&gt;")],
+)
+def test_a_pages_text_is_translated_in_its_language_and_fills_in_its_values_escaped(app, lang, expected):
+    # A page's _() is bound to its language's catalog (guide.translations.page_gettext): translated, its
+    # %(name)s filled in, the value escaped; a macro imported without the page's context translates alike.
+    from flask import render_template_string
+
+    text = '{{ _("Every procedure is performed by %(surgeon)s.", surgeon=name) }}'
+    macro = '{% from "macros.html" import back_link %}{{ back_link("/x") }}'
+    with app.test_request_context(f"/?lang={lang}"):
+        page = render_template_string(text, name="<Dr. A & B>")
+        back = render_template_string(macro)
+    assert expected in page and "<Dr." not in page
+    assert (page == "Every procedure is performed by &lt;Dr. A &amp; B&gt;.") is (lang == "en")
+    assert (">Back<" in back) is (lang == "en")

@@ -9,6 +9,7 @@ unknown name and a wrong password get the same answer after the same work: a dum
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -225,10 +226,19 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     # Flask-Login without its after_request hook (remember-me cookies, unused): patient pages are untouched.
     app.login_manager = login_manager  # type: ignore[attr-defined]
+    # Flask-Limiter hooks into every request of the app; only the login has limits, so its hooks (the check,
+    # the headers and deductions, the clean-up) run for the staff pages' requests alone: patients' pages do not
+    # pay for them.
+    hooks: tuple[dict[str | None, list[Any]], ...] = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+    )
+    already = [list(funcs.get(None, ())) for funcs in hooks]
     limiter.init_app(app)
-    # Flask-Limiter checks every request of the app by default; only the login has limits, so only the staff
-    # pages' requests are checked (the patients' pages do not pay for it).
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
-    app.before_request_funcs.setdefault(bp.name, []).append(limiter._check_request_limit)
+    for funcs, before in zip(hooks, already, strict=True):
+        added = [hook for hook in funcs.get(None, ()) if hook not in before]
+        funcs[None] = before
+        funcs.setdefault(bp.name, []).extend(added)
     app.register_blueprint(bp)
     app.register_error_handler(429, too_many)
