@@ -1,11 +1,14 @@
 """The session: Flask's signed cookie, marked `Secure` whenever the request came over TLS.
 
-Two things Flask redoes for every request are done once here: the signing serializer is built once
-per set of keys (Flask builds a new one for each cookie it reads or writes), and the session is
-written as plain compact JSON (Flask's tagged JSON walks every value looking for tuples, bytes or
-dates to tag; the guide's session holds only strings, numbers, lists and dicts). Reading still
-understands tags, so cookies written before keep working, and a value plain JSON cannot hold is
-written the tagged way.
+What Flask and itsdangerous redo for every cookie is done once here: the signing serializer is built
+once per set of keys (Flask builds one for each cookie it reads or writes), its signer once (itsdangerous
+makes one for each cookie) and the signer's key once per secret key (itsdangerous derives it for each
+signature). The session is written as plain compact JSON (Flask's tagged JSON walks every value looking
+for tuples, bytes or dates to tag; the guide's session holds only strings, numbers, lists and dicts),
+and not compressed (a few short codes: zlib saves a few dozen bytes and costs a pass over every cookie
+written; the cookie stays far below browsers' limits). Reading still understands tags and compression,
+so cookies written before keep working; a value plain JSON cannot hold is written the tagged way; and
+Flask's own session reads what the guide writes (the same signature, salt and keys).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 
 def tls() -> bool:
@@ -40,6 +44,42 @@ class PlainJSON(TaggedJSONSerializer):
             return super().dumps(value)
 
 
+class CookieSigner(TimestampSigner):
+    """itsdangerous' timestamp signer, with its key derived once per secret key."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.derived: dict[str | bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """The key that signs (itsdangerous' derivation), worked out once for each secret key."""
+        key = self.derived.get(secret_key)
+        if key is None:
+            key = self.derived[secret_key] = super().derive_key(secret_key)
+        return key
+
+
+class CookieSerializer(URLSafeTimedSerializer):
+    """The session cookie's serializer, as Flask configures it: its signer made once per salt, no compression."""
+
+    signer = CookieSigner
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signers: dict[str | bytes | None, TimestampSigner] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> TimestampSigner:
+        """The signer for a salt (the session's), made once."""
+        signer = self.signers.get(salt)
+        if signer is None:
+            signer = self.signers[salt] = super().make_signer(salt)  # type: ignore[assignment]
+        return signer  # type: ignore[return-value]
+
+    def dump_payload(self, obj: Any) -> bytes:
+        """The session as base64 of its JSON (reading still takes compressed payloads: itsdangerous' load_payload)."""
+        return base64_encode(self.serializer.dumps(obj, **self.serializer_kwargs))
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, `Secure` over TLS as well as where the setting asks for it."""
 
@@ -53,7 +93,11 @@ class SessionInterface(SecureCookieSessionInterface):
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         signer = self.signers.get(keys)
         if signer is None and app.secret_key:
-            signer = self.signers[keys] = super().get_signing_serializer(app)  # type: ignore[assignment]
+            flasks = super().get_signing_serializer(app)  # Flask's choice of keys, salt and signature
+            assert flasks is not None
+            signer = self.signers[keys] = CookieSerializer(
+                flasks.secret_keys, salt=flasks.salt, serializer=flasks.serializer, signer_kwargs=flasks.signer_kwargs
+            )
         return signer
 
     def get_cookie_secure(self, app: Flask) -> bool:

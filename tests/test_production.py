@@ -63,6 +63,10 @@ def test_a_cookie_written_by_flasks_own_session_still_holds_the_answers_and_the_
     page = client.get("/result")
     assert page.status_code == 200 and notice in unescape(page.get_data(as_text=True))
     assert client.get("/result").status_code == 200  # the cookie it wrote back holds the same answers
+    # And the other way: Flask's own session reads the cookie the guide writes (a release rolled back keeps it).
+    written = client.get_cookie("session")
+    assert written is not None and not written.value.startswith(".")  # written uncompressed, read either way
+    assert flasks.loads(written.value)["answers"] == ROUTE
 
 
 def test_a_configured_key_wins_and_no_file_is_written(tmp_path):
