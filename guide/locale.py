@@ -72,6 +72,8 @@ def switch_url(lang: str) -> str:
     if g.get("error_page"):
         path = request.path if len(request.path) <= SHORT_PATH else "/"
         return f"{request.script_root}{path}?{urlencode({'lang': lang})}"
+    if not request.query_string:  # nothing else to keep
+        return f"{request.script_root}{request.path}?{urlencode({'lang': lang})}"
     args = request.args.to_dict()
     args["lang"] = lang
     return f"{request.script_root}{request.path}?{urlencode(args)}"

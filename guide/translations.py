@@ -1,10 +1,10 @@
-"""Translating a text: Flask-Babel's catalogs, looked up once per request and language.
+"""Translating a text: Flask-Babel's catalogs, found once per language.
 
-Flask-Babel finds the request's language and its catalog again for every text it translates (a
-dozen context lookups each time); a page translates dozens of texts. `translations()` keeps the
-catalog it found on `g`, beside the Locale it belongs to, so the next text of the same request
-goes straight to the catalog, and a `force_locale` block (the desk speaks every language) gets the
-catalog of the language it forces. The templates' `_()` and the code's `gettext()` both use it.
+Flask-Babel finds the request's catalog again for every text it translates (a dozen context lookups
+each time); a page translates dozens of texts. `translations()` keeps each language's catalog for the
+app (what Flask-Babel found for it the first time), so a text costs the request's Locale and one
+dictionary lookup, and a `force_locale` block (the desk speaks every language) gets the catalog of the
+language it forces. The templates' `_()` and the code's `gettext()` both use it.
 
 A page's `_()` goes further: it is bound to the page's catalog when the page's context is built (a
 context processor), so that each of its texts is one dictionary lookup. It means what Jinja's
@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, has_app_context
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -30,10 +30,11 @@ def translations() -> NullTranslations:
     if not has_app_context():
         return get_translations()
     locale = get_locale()
-    kept = g.get("_catalog")
-    if kept is None or kept[0] is not locale:
-        kept = g._catalog = (locale, get_translations())
-    return kept[1]
+    catalogs: dict[Any, NullTranslations] = current_app.extensions.setdefault("guide_catalogs", {})
+    catalog = catalogs.get(locale)
+    if catalog is None:
+        catalog = catalogs[locale] = get_translations()
+    return catalog
 
 
 def gettext(text: str, **variables: Any) -> str:
