@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import shutil
 import stat
 import time
 from datetime import timedelta
@@ -344,6 +345,22 @@ def test_static_addresses_carry_the_files_hash_under_each_pages_own_prefix(first
     assert f'href="/embed/static/guide.css?v={digest}"' in pages["/embed/"]
     for address in (f"/static/guide.css?v={digest}", f"/embed/static/guide.css?v={digest}"):
         assert client.get(address).headers["Cache-Control"] == "public, max-age=31536000, immutable", address
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_edited_static_file_gets_a_new_address_at_once_in_debug_and_at_the_next_start_in_production(tmp_path, debug):
+    app = create_app({"SECRET_KEY": "kept-" + "k" * 30, "DEBUG": debug})
+    shutil.copytree(app.static_folder, tmp_path / "static")  # type: ignore[arg-type]
+    app.static_folder = str(tmp_path / "static")
+    client = app.test_client()
+
+    def stylesheet() -> str:
+        return re.search(r'href="(/static/guide\.css\?v=\w+)"', client.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+
+    before = stylesheet()
+    css = tmp_path / "static" / "guide.css"
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    assert (stylesheet() != before) is debug
 
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
