@@ -57,8 +57,9 @@ def consultation() -> dict[str, str]:
     }
 
 
-def _once(kind: str, key: Hashable, build: Callable[[], T]) -> T:
-    """Build something that depends only on the language and `key` once per app, then reuse it."""
+def once(kind: str, key: Hashable, build: Callable[[], T]) -> T:
+    """Build something that depends only on the language and `key` once per app, then reuse it (kept in
+    `app.extensions["presented"]` under (kind, language, key))."""
     cache: dict[tuple[str, str, Hashable], Any] = current_app.extensions.setdefault("presented", {})
     full_key = (kind, str(get_locale()), key)
     value = cache.get(full_key)
@@ -72,7 +73,7 @@ def recommendation(rec: Recommendation) -> dict[str, Any]:
 
     Built once per language and combination, then shared: callers must not modify it.
     """
-    return _once("recommendation", rec.answers, lambda: _recommendation(rec))
+    return once("recommendation", rec.answers, lambda: _recommendation(rec))
 
 
 def assessment(rec: Recommendation) -> bytes:
@@ -91,7 +92,7 @@ def assessment(rec: Recommendation) -> bytes:
         }
         return (current_app.json.dumps(answer) + "\n").encode()
 
-    return _once("assessment", rec.answers, build)
+    return once("assessment", rec.answers, build)
 
 
 def answer_rows(combo: Answers) -> tuple[dict[str, str], ...]:
@@ -112,7 +113,7 @@ def answer_rows(combo: Answers) -> tuple[dict[str, str], ...]:
             )
         return tuple(rows)
 
-    return _once("answer_rows", combo, build)
+    return once("answer_rows", combo, build)
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:
@@ -176,7 +177,7 @@ def question_page(q: Question) -> dict[str, Any]:
 
 def clinic() -> dict[str, str]:
     """The clinic's facts for every page (built once per language)."""
-    return _once("clinic", None, _clinic)
+    return once("clinic", None, _clinic)
 
 
 def _clinic() -> dict[str, str]:

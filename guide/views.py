@@ -243,11 +243,9 @@ def result_body(rec: Recommendation) -> Markup:
     context processor, nothing of the request. So the same (language, combination) always gives the same
     markup, and nothing of a visitor's is in it; the page around it carries the token and the links.
     """
-    kept: dict[tuple[str, Answers], Markup] = current_app.extensions.setdefault("result_body", {})
-    key = (str(get_locale()), rec.answers)
-    html = kept.get(key)
-    if html is None:
-        html = kept[key] = Markup(
+
+    def build() -> Markup:
+        return Markup(
             current_app.jinja_env.get_template("result-body.html").render(
                 rec=present.recommendation(rec),
                 rows=present.answer_rows(rec.answers),
@@ -255,7 +253,8 @@ def result_body(rec: Recommendation) -> Markup:
                 clinic=present.clinic(),
             )
         )
-    return html
+
+    return present.once("result_body", rec.answers, build)
 
 
 def today() -> Markup:

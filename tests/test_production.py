@@ -309,16 +309,29 @@ def test_the_app_log_is_masked_too(app, caplog):
 # ---------------------------------------------------------------- the result's markup, kept ----
 
 
+def kept_bodies(app) -> dict:
+    """The result bodies the app keeps (guide.present.once), by (language, answers)."""
+    return {
+        (lang, key): html for (kind, lang, key), html in app.extensions["presented"].items() if kind == "result_body"
+    }
+
+
+def forget_bodies(app) -> None:
+    """Drop the kept result bodies (and nothing else the app keeps)."""
+    for kind, lang, key in [entry for entry in app.extensions["presented"] if entry[0] == "result_body"]:
+        del app.extensions["presented"][kind, lang, key]
+
+
 @pytest.mark.parametrize("path", ["/result", "/result?lang=es", "/embed/result"])
 def test_a_result_from_the_kept_markup_is_the_result_rendered_afresh(path):
     app = create_app({"SECRET_KEY": "kept-" + "k" * 30})
     client = app.test_client()
     client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
-    app.extensions["result_body"].clear()
+    forget_bodies(app)
     first = client.get(path).get_data(as_text=True)  # renders the markup, and keeps it
-    assert len(app.extensions["result_body"]) == 1
+    assert len(kept_bodies(app)) == 1
     again = client.get(path).get_data(as_text=True)
-    app.extensions["result_body"].clear()
+    forget_bodies(app)
     afresh = client.get(path).get_data(as_text=True)
     assert first == again == afresh
 
@@ -329,7 +342,7 @@ def test_the_kept_markup_is_per_language():
     client.get(f"/r/{codes.encode(GUIDE.engine.questions, tuple(ANSWERS.values()))}")
     english = client.get("/result?lang=en").get_data(as_text=True)
     spanish = client.get("/result?lang=es").get_data(as_text=True)
-    kept = app.extensions["result_body"]
+    kept = kept_bodies(app)
     assert sorted(lang for lang, _ in kept) == ["en", "es"]
     assert kept["en", Answers(**ANSWERS)] in english and kept["es", Answers(**ANSWERS)] in spanish
     assert kept["en", Answers(**ANSWERS)] != kept["es", Answers(**ANSWERS)]
@@ -381,7 +394,7 @@ def test_the_kept_body_holds_nothing_of_a_visitors_and_every_page_keeps_its_own_
     address = unescape(state_link.group(1)).replace("/check-answers", "/result")
     pages.append(refusing.get(address).get_data(as_text=True))
 
-    (body,) = app.extensions["result_body"].values()  # one language, one combination: one body for all three
+    (body,) = kept_bodies(app).values()  # one language, one combination: one body for all three
     tokens = [TOKEN.search(page).group(1) for page in pages]  # type: ignore[union-attr]
     assert len(set(tokens)) == 3
     for page, token in zip(pages, tokens, strict=True):
