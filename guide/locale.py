@@ -69,14 +69,12 @@ def locale_of(code: str) -> Locale:
 
 def switch_url(lang: str) -> str:
     """The current page, in another language: same path, same query, other `lang` (an error page: `lang` alone)."""
-    if g.get("error_page"):
-        path = request.path if len(request.path) <= SHORT_PATH else "/"
-        return f"{request.script_root}{path}?{urlencode({'lang': lang})}"
-    if not request.query_string:  # nothing else to keep
-        return f"{request.script_root}{request.path}?{urlencode({'lang': lang})}"
-    args = request.args.to_dict()
+    error_page = g.get("error_page")
+    path = "/" if error_page and len(request.path) > SHORT_PATH else request.path
+    # The query kept, unless it is an error page's or there is none (then nothing to parse).
+    args = request.args.to_dict() if request.query_string and not error_page else {}
     args["lang"] = lang
-    return f"{request.script_root}{request.path}?{urlencode(args)}"
+    return f"{request.script_root}{path}?{urlencode(args)}"
 
 
 def remember_choice(response):
