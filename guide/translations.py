@@ -58,7 +58,7 @@ def page_gettext() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Give the templates' `_()`, `gettext()` and `ngettext()` the catalog kept for the request (after Babel)."""
+    """Give the templates' `_()`, `gettext()` and `ngettext()` the catalog kept for their language (after Babel)."""
     app.context_processor(page_gettext)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: translations().ugettext(text),
